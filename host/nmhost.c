@@ -1,0 +1,714 @@
+/*
+ * nmhost.c - nmhost.exe: runs Network Monitor 2.x experts on a capture file, in NetMon's
+ * role (DESIGN.md §4): options -> run plan (load, stored config, Configure, Run all at
+ * once, timeouts) -> text and JSON reports (report.c). Everything that touches expert
+ * code goes through nmapi.dll's host API (nmshim.h), which guards it.
+ *
+ * Exit status: 0 every expert finished (DONE); 1 any failed, faulted, was terminated or
+ * hung; 2 bad usage, unreadable capture or config file, or an expert that did not load.
+ */
+#include <io.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <windows.h>
+#include "nmshim.h"
+#include "report.h"
+
+#ifdef _WIN64
+#define NMHOST_ARCH "x86_64"
+#else
+#define NMHOST_ARCH "i686"
+#endif
+
+#define EXIT_OK       0
+#define EXIT_EXPERTS  1     /* an expert did not finish cleanly */
+#define EXIT_USAGE    2     /* bad usage or unreadable input */
+
+#define POLL_MS       100   /* progress refresh, and how often timeouts are checked */
+#define STOP_GRACE_MS 2000  /* after --timeout or Ctrl+C: then the expert counts as hung */
+
+#define CONFIG_MAGIC  "nmhost-config 1"
+
+/* ---- options ---------------------------------------------------------------------- */
+
+typedef struct options {
+    const char  *capture;       /* NULL: the bundled sample capture */
+    const char  *json;          /* NULL: none; "-": stdout (then no text report) */
+    const char  *config;        /* stored configurations, by DLL name */
+    DWORD        timeout_ms;    /* 0: none */
+    BOOL         configure, list, quiet;
+    int          nexperts;
+    const char **experts;
+} options;
+
+static void usage(FILE *out)
+{
+    fputs("usage: nmhost [options] EXPERT.dll...\n"
+          "Runs Network Monitor 2.x expert DLLs on a capture file and reports what they found.\n"
+          "\n"
+          "  -c, --capture FILE     capture file (NetMon 2 .cap, pcap, pcapng); default: the\n"
+          "                         bundled data\\sample.cap\n"
+          "  -j, --json FILE        also write the JSON report to FILE; '-' writes it to\n"
+          "                         stdout instead of the text report\n"
+          "  -t, --timeout SECONDS  stop an expert still running after SECONDS (it then has\n"
+          "                         2 s to return, or is reported as hung)\n"
+          "      --configure        call each configurable expert's Configure (headless) first\n"
+          "      --config FILE      load stored configurations from FILE (if it exists) before\n"
+          "                         Configure/Run; save them there after --configure\n"
+          "      --list             only load the experts and show what they register\n"
+          "  -q, --quiet            no progress display\n"
+          "      --help             this text\n"
+          "      --version          version and architecture\n"
+          "\n"
+          "Exit status: 0 all experts done, 1 an expert failed, faulted, was terminated or\n"
+          "hung, 2 bad usage or unreadable input (capture, config file, expert DLL).\n", out);
+}
+
+static int bad_usage(const char *what, const char *arg)
+{
+    fprintf(stderr, "nmhost: %s%s%s\n", what, arg ? ": " : "", arg ? arg : "");
+    fputs("Try 'nmhost --help'.\n", stderr);
+    return EXIT_USAGE;
+}
+
+/* Matches "-x" / "--long" / "--long=value"; *value gets the argument (next argv element
+ * unless given with '='). Returns 0 no match, 1 match, -1 match but argument missing. */
+static int match(int argc, char **argv, int *i, const char *s, const char *l,
+                 const char **value)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(l);
+    if (value && !strncmp(a, l, n) && a[n] == '=') { *value = a + n + 1; return 1; }
+    if (strcmp(a, l) && (!s || strcmp(a, s))) return 0;
+    if (!value) return 1;
+    if (*i + 1 >= argc) return -1;
+    *value = argv[++*i];
+    return 1;
+}
+
+/* Returns -1 when parsing went fine and the run should go on, else an exit status. */
+static int parse_options(int argc, char **argv, options *o)
+{
+    int i, m, only_files = 0;
+    const char *v = NULL;
+
+    o->experts = calloc((size_t)argc, sizeof(*o->experts));
+    if (!o->experts) return bad_usage("out of memory", NULL);
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (only_files || a[0] != '-' || !a[1]) { o->experts[o->nexperts++] = a; continue; }
+        if (!strcmp(a, "--"))                              { only_files = 1; continue; }
+        if (match(argc, argv, &i, NULL, "--help", NULL))    { usage(stdout); return EXIT_OK; }
+        if (match(argc, argv, &i, NULL, "--version", NULL)) {
+            printf("nmhost %s (nmshim, %s)\n", NMSHIM_VERSION_STRING, NMHOST_ARCH);
+            return EXIT_OK;
+        }
+        if (match(argc, argv, &i, NULL, "--configure", NULL)) { o->configure = TRUE; continue; }
+        if (match(argc, argv, &i, NULL, "--list", NULL))      { o->list = TRUE; continue; }
+        if (match(argc, argv, &i, "-q", "--quiet", NULL))     { o->quiet = TRUE; continue; }
+        if ((m = match(argc, argv, &i, "-c", "--capture", &v))) {
+            if (m < 0 || !*v) return bad_usage("option needs a file name", a);
+            o->capture = v;
+            continue;
+        }
+        if ((m = match(argc, argv, &i, "-j", "--json", &v))) {
+            if (m < 0 || !*v) return bad_usage("option needs a file name (or -)", a);
+            o->json = v;
+            continue;
+        }
+        if ((m = match(argc, argv, &i, NULL, "--config", &v))) {
+            if (m < 0 || !*v) return bad_usage("option needs a file name", a);
+            o->config = v;
+            continue;
+        }
+        if ((m = match(argc, argv, &i, "-t", "--timeout", &v))) {
+            char *end;
+            double s;
+            if (m < 0) return bad_usage("option needs a number of seconds", a);
+            s = strtod(v, &end);
+            /* Upper bound keeps the milliseconds in a DWORD, below INFINITE. */
+            if (end == v || *end || !(s > 0) || s > 4000000.0)
+                return bad_usage("--timeout wants a positive number of seconds", v);
+            o->timeout_ms = (DWORD)(s * 1000.0 + 0.5);
+            if (!o->timeout_ms) o->timeout_ms = 1;
+            continue;
+        }
+        return bad_usage("unknown option", a);
+    }
+    if (!o->nexperts) return bad_usage("no expert DLL given", NULL);
+    return -1;
+}
+
+/* ---- small helpers ---------------------------------------------------------------- */
+
+/* The DLL's file name without its folder: the key for stored configurations, so a
+ * config file keeps working when the experts move. */
+static const char *base_name(const char *path)
+{
+    const char *p, *b = path;
+    for (p = path; *p; p++)
+        if (*p == '\\' || *p == '/' || *p == ':') b = p + 1;
+    return b;
+}
+
+static BOOL file_exists(const char *path)
+{
+    DWORD a = GetFileAttributesA(path);
+    return a != INVALID_FILE_ATTRIBUTES && !(a & FILE_ATTRIBUTE_DIRECTORY);
+}
+
+/* The bundled sample capture, found from the exe: the build tree puts nmhost.exe in
+ * build/<arch>/bin, so the source tree's data folder is three levels up; an install
+ * puts sample.cap beside the exe. */
+static const char *default_capture(char *buf, DWORD len)
+{
+    static const char *const rel[] = { "..\\..\\..\\data\\sample.cap", "sample.cap" };
+    char exe[MAX_PATH], cand[2 * MAX_PATH];
+    DWORD n = GetModuleFileNameA(NULL, exe, sizeof(exe));
+    size_t i;
+    char *slash;
+
+    if (!n || n >= sizeof(exe)) return NULL;
+    if ((slash = strrchr(exe, '\\'))) slash[1] = 0;
+    for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+        snprintf(cand, sizeof(cand), "%s%s", exe, rel[i]);
+        n = GetFullPathNameA(cand, len, buf, NULL);
+        if (n && n < len && file_exists(buf)) return buf;
+    }
+    fprintf(stderr, "nmhost: no capture given and the sample capture was not found "
+            "(looked for %s..\\..\\..\\data\\sample.cap and %ssample.cap); use -c FILE\n",
+            exe, exe);
+    return NULL;
+}
+
+/* ---- stored configurations (--config) --------------------------------------------- */
+/* Text, one expert per line, so it survives editors and diffs:
+ *     nmhost-config 1
+ *     # comments and blank lines are ignored
+ *     <dll file name><TAB><EXPERTCONFIG block in hex, RawConfigLength bytes>
+ * Names compare case-insensitively, as Windows file names do. */
+
+typedef struct config_entry {
+    char  *name;
+    BYTE  *data;
+    DWORD  len;
+} config_entry;
+
+typedef struct config_file {
+    config_entry *e;
+    size_t        n, cap;
+} config_file;
+
+static config_entry *config_find(config_file *c, const char *name)
+{
+    size_t i;
+    for (i = 0; i < c->n; i++)
+        if (!_stricmp(c->e[i].name, name)) return &c->e[i];
+    return NULL;
+}
+
+/* Adds or replaces name's block; takes ownership of data. */
+static BOOL config_put(config_file *c, const char *name, BYTE *data, DWORD len)
+{
+    config_entry *e = config_find(c, name);
+    if (!e) {
+        if (c->n == c->cap) {
+            size_t cap = c->cap ? 2 * c->cap : 8;
+            config_entry *p = realloc(c->e, cap * sizeof(*p));
+            if (!p) return FALSE;
+            c->e = p;
+            c->cap = cap;
+        }
+        e = &c->e[c->n];
+        if (!(e->name = _strdup(name))) return FALSE;
+        e->data = NULL;
+        c->n++;
+    }
+    free(e->data);
+    e->data = data;
+    e->len = len;
+    return TRUE;
+}
+
+static void config_free(config_file *c)
+{
+    size_t i;
+    for (i = 0; i < c->n; i++) { free(c->e[i].name); free(c->e[i].data); }
+    free(c->e);
+    c->e = NULL;
+    c->n = c->cap = 0;
+}
+
+static int hexval(int ch)
+{
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+    return -1;
+}
+
+/* Reads path into c. A missing file is fine (nothing stored yet); a malformed one is an
+ * error, so a typo never silently runs experts with their defaults. */
+static BOOL config_load(const char *path, config_file *c)
+{
+    FILE *f = fopen(path, "rb");
+    char *line = NULL;
+    size_t cap = 0, lineno = 0;
+    int ch;
+    BOOL ok = TRUE;
+
+    if (!f) return !file_exists(path) ? TRUE
+                  : (fprintf(stderr, "nmhost: cannot read %s\n", path), FALSE);
+    for (;;) {
+        size_t n = 0;
+        char *tab, *p;
+        while ((ch = fgetc(f)) != EOF && ch != '\n') {
+            if (n + 2 > cap) {
+                char *q = realloc(line, cap = cap ? 2 * cap : 256);
+                if (!q) { ok = FALSE; goto done; }
+                line = q;
+            }
+            line[n++] = (char)ch;
+        }
+        if (ch == EOF && !n) break;
+        if (!line) { line = malloc(cap = 256); if (!line) { ok = FALSE; goto done; } }
+        if (n && line[n - 1] == '\r') n--;
+        line[n] = 0;
+        lineno++;
+        if (lineno == 1) {
+            if (strcmp(line, CONFIG_MAGIC)) {
+                fprintf(stderr, "nmhost: %s: not an nmhost config file (first line must be "
+                        "\"%s\")\n", path, CONFIG_MAGIC);
+                ok = FALSE;
+                goto done;
+            }
+            continue;
+        }
+        if (!line[0] || line[0] == '#') continue;
+        tab = strchr(line, '\t');
+        if (!tab || tab == line || (strlen(tab + 1) % 2) || strlen(tab + 1) < 8) {
+            fprintf(stderr, "nmhost: %s:%lu: expected <dll name><TAB><hex bytes>\n", path,
+                    (unsigned long)lineno);
+            ok = FALSE;
+            goto done;
+        }
+        *tab = 0;
+        {
+            DWORD len = (DWORD)(strlen(tab + 1) / 2), i;
+            BYTE *data = malloc(len);
+            if (!data) { ok = FALSE; goto done; }
+            for (i = 0, p = tab + 1; i < len; i++, p += 2) {
+                int hi = hexval(p[0]), lo = hexval(p[1]);
+                if (hi < 0 || lo < 0) break;
+                data[i] = (BYTE)(hi << 4 | lo);
+            }
+            /* RawConfigLength counts the whole block (expert-api.md §6.2 EXPERTCONFIG). */
+            if (i < len || ((EXPERTCONFIG *)data)->RawConfigLength != len) {
+                fprintf(stderr, "nmhost: %s:%lu: bad hex or length\n", path,
+                        (unsigned long)lineno);
+                free(data);
+                ok = FALSE;
+                goto done;
+            }
+            if (!config_put(c, line, data, len)) { free(data); ok = FALSE; goto done; }
+        }
+    }
+done:
+    free(line);
+    fclose(f);
+    return ok;
+}
+
+/* Writes c to path through a temporary file, so an interrupted save keeps the old one. */
+static BOOL config_save(const char *path, const config_file *c)
+{
+    char tmp[MAX_PATH + 8];
+    FILE *f;
+    size_t i;
+    DWORD j;
+    BOOL ok;
+
+    if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) return FALSE;
+    if (!(f = fopen(tmp, "wb"))) {
+        fprintf(stderr, "nmhost: cannot write %s\n", tmp);
+        return FALSE;
+    }
+    fprintf(f, "%s\n# nmhost --config: <dll name><TAB><EXPERTCONFIG bytes in hex>\n",
+            CONFIG_MAGIC);
+    for (i = 0; i < c->n; i++) {
+        fputs(c->e[i].name, f);
+        fputc('\t', f);
+        for (j = 0; j < c->e[i].len; j++) fprintf(f, "%02x", c->e[i].data[j]);
+        fputc('\n', f);
+    }
+    ok = !ferror(f);
+    ok = !fclose(f) && ok;
+    if (ok) ok = MoveFileExA(tmp, path, MOVEFILE_REPLACE_EXISTING);
+    if (!ok) {
+        fprintf(stderr, "nmhost: cannot write %s (error %lu)\n", path, GetLastError());
+        DeleteFileA(tmp);
+    }
+    return ok;
+}
+
+/* The stored configuration of an expert (after Configure), or NULL when it has none. */
+static BYTE *config_get(HNMEXPERT x, DWORD *len)
+{
+    DWORD needed = 0;
+    BYTE *buf;
+    NmShimGetConfig(x, NULL, 0, &needed);
+    if (needed < sizeof(DWORD) || !(buf = malloc(needed))) return NULL;
+    if (NmShimGetConfig(x, buf, needed, &needed) != NMERR_SUCCESS) { free(buf); return NULL; }
+    *len = needed;
+    return buf;
+}
+
+/* ---- progress (stderr, terminals only) -------------------------------------------- */
+
+typedef struct progress {
+    BOOL  on;
+    int   lines;            /* lines drawn last time, to redraw over them */
+    int   width;
+} progress;
+
+/* _isatty alone is true for NUL too (a character device), so also ask for a console. */
+static void progress_init(progress *p, BOOL quiet)
+{
+    HANDLE h = GetStdHandle(STD_ERROR_HANDLE);
+    CONSOLE_SCREEN_BUFFER_INFO sb;
+    DWORD mode;
+
+    memset(p, 0, sizeof(*p));
+    p->width = 80;
+    if (quiet || !_isatty(_fileno(stderr)) || !GetConsoleMode(h, &mode)) return;
+    /* Cursor movement uses VT sequences: ask the console for them (Windows 10+; Wine's
+     * Unix console passes them through anyway, so failure is not fatal). */
+    SetConsoleMode(h, mode | 0x0004 /* ENABLE_VIRTUAL_TERMINAL_PROCESSING */);
+    if (GetConsoleScreenBufferInfo(h, &sb) && sb.dwSize.X > 20) p->width = sb.dwSize.X;
+    p->on = TRUE;
+}
+
+static void progress_clear(progress *p)
+{
+    if (!p->on || !p->lines) return;
+    fprintf(stderr, "\r\x1b[%dA\x1b[J", p->lines);
+    fflush(stderr);
+    p->lines = 0;
+}
+
+/* One line per expert being run: name, a bar, percent and status text, cut to the
+ * width so no line wraps (wrapping would break the redraw). */
+static void progress_draw(progress *p, const nm_report *r, const HNMEXPERT *x,
+                          const BOOL *running)
+{
+    DWORD i;
+    int lines = 0;
+    if (!p->on) return;
+    if (p->lines) fprintf(stderr, "\r\x1b[%dA", p->lines);
+    for (i = 0; i < r->nexperts; i++) {
+        const nm_expert_report *e = &r->experts[i];
+        EXPERTSTATUS st;
+        char name[24], text[EXPERTSTRINGLENGTH], line[512], bar[21];
+        DWORD pct;
+        int k;
+
+        if (!x[i] || (!running[i] && !e->have_result)) continue;
+        memset(&st, 0, sizeof(st));
+        if (running[i]) NmShimGetStatus(x[i], &st);
+        else st = e->result.status;
+        pct = st.PercentDone > 100 ? 100 : st.PercentDone;
+        for (k = 0; k < 20; k++) bar[k] = k < (int)(pct / 5) ? '#' : '.';
+        bar[20] = 0;
+        nm_report_clean(e->have_info ? e->info.szName : base_name(e->dll), name, sizeof(name));
+        st.szStatusText[sizeof(st.szStatusText) - 1] = 0;
+        nm_report_clean(st.szStatusText, text, sizeof(text));
+        snprintf(line, sizeof(line), "%-23s [%s] %3lu%% %s", name, bar, (unsigned long)pct,
+                 running[i] ? text : nm_report_outcome_name(e->result.outcome));
+        if ((int)strlen(line) > p->width - 1) line[p->width - 1] = 0;
+        fputs(line, stderr);
+        fputs("\x1b[K\n", stderr);
+        lines++;
+    }
+    fflush(stderr);
+    p->lines = lines;
+}
+
+/* ---- Ctrl+C ----------------------------------------------------------------------- */
+
+static volatile LONG interrupted;
+
+/* First Ctrl+C stops the experts cooperatively and still reports; a second one lets
+ * Windows end the process as usual. */
+static BOOL WINAPI on_ctrl(DWORD type)
+{
+    if (type != CTRL_C_EVENT && type != CTRL_BREAK_EVENT) return FALSE;
+    return InterlockedExchange(&interrupted, 1) == 0;
+}
+
+/* ---- the run ---------------------------------------------------------------------- */
+
+static void fetch_result(HNMEXPERT x, nm_expert_report *e)
+{
+    e->have_result = NmShimGetResult(x, &e->result) == NMERR_SUCCESS;
+    e->result.message[sizeof(e->result.message) - 1] = 0;
+}
+
+/* Marks an expert that never got to Run (Configure or start failed) when the DLL's own
+ * result does not already say why. */
+static void set_failed(nm_expert_report *e, const char *why, DWORD err)
+{
+    if (e->have_result && e->result.outcome != NMSHIM_PENDING
+        && e->result.outcome != NMSHIM_DONE) return;
+    if (!e->have_result) memset(&e->result, 0, sizeof(e->result));
+    e->have_result = TRUE;
+    e->result.outcome = NMSHIM_FAILED;
+    e->result.error = err;
+    snprintf(e->result.message, sizeof(e->result.message), "%s (error %lu)", why,
+             (unsigned long)err);
+}
+
+static void collect_events(HNMEXPERT x, nm_expert_report *e)
+{
+    DWORD i, n = e->have_result ? e->result.events : 0;
+    if (!n || !(e->events = calloc(n, sizeof(*e->events)))) return;
+    for (i = 0; i < n; i++)
+        if (NmShimGetEvent(x, i, &e->events[i]) != NMERR_SUCCESS || !e->events[i]) break;
+    e->nevents = i;
+}
+
+static int exit_status(const nm_report *r)
+{
+    DWORD i;
+    int st = EXIT_OK;
+    for (i = 0; i < r->nexperts; i++) {
+        const nm_expert_report *e = &r->experts[i];
+        NMSHIM_OUTCOME o = e->have_result ? e->result.outcome : NMSHIM_PENDING;
+        if (o == NMSHIM_LOAD_ERROR) return EXIT_USAGE;   /* bad input outranks all */
+        if (r->list_only ? (o != NMSHIM_PENDING && o != NMSHIM_DONE) : o != NMSHIM_DONE)
+            st = EXIT_EXPERTS;
+    }
+    return st;
+}
+
+/* Loads every expert (Register runs inside NmShimLoadExpert). */
+static void load_all(nm_report *r, HNMEXPERT *x)
+{
+    DWORD i;
+    for (i = 0; i < r->nexperts; i++) {
+        nm_expert_report *e = &r->experts[i];
+        if (NmShimLoadExpert(e->dll, &x[i]) != NMERR_SUCCESS && !x[i]) {
+            set_failed(e, "nmapi could not create the expert", ERROR_OUTOFMEMORY);
+            e->result.outcome = NMSHIM_LOAD_ERROR;
+            continue;
+        }
+        fetch_result(x[i], e);
+        if (e->have_result && e->result.outcome == NMSHIM_LOAD_ERROR) continue;
+        e->have_info = NmShimGetExpertInfo(x[i], &e->info) == NMERR_SUCCESS;
+        if (e->have_info) {   /* fixed arrays from the expert: make sure they end */
+            e->info.szName[EXPERTSTRINGLENGTH - 1] = 0;
+            e->info.szVendor[EXPERTSTRINGLENGTH - 1] = 0;
+            e->info.szDescription[EXPERTSTRINGLENGTH - 1] = 0;
+        }
+    }
+}
+
+/* An expert that is loaded and registered, so may be configured and run. */
+static BOOL runnable(const nm_expert_report *e, HNMEXPERT x)
+{
+    return x && e->have_info
+        && (!e->have_result || e->result.outcome == NMSHIM_PENDING);
+}
+
+/* Stored configs in, Configure, stored configs out. FALSE: the config file is bad. */
+static BOOL configure_all(const options *o, nm_report *r, HNMEXPERT *x,
+                          const NMSHIM_RUN_PARAMS *params, BOOL *skip)
+{
+    config_file cfg = { 0 };
+    BOOL save = FALSE;
+    DWORD i;
+
+    if (o->config && !config_load(o->config, &cfg)) { config_free(&cfg); return FALSE; }
+    for (i = 0; i < r->nexperts; i++) {
+        nm_expert_report *e = &r->experts[i];
+        config_entry *ce;
+        DWORD err;
+        if (!runnable(e, x[i])) continue;
+        if ((ce = config_find(&cfg, base_name(e->dll)))) {
+            err = NmShimSetConfig(x[i], ce->data, ce->len);
+            if (err == NMERR_SUCCESS) e->config_loaded = TRUE;
+            else fprintf(stderr, "nmhost: %s: stored configuration refused (error %lu), "
+                         "using the expert's defaults\n", e->dll, (unsigned long)err);
+        }
+        if (!o->configure || !(e->info.Flags & EXPERT_ENUM_FLAG_CONFIGURABLE)) continue;
+        err = NmShimConfigureExpert(x[i], params);
+        fetch_result(x[i], e);
+        if (err != NMERR_SUCCESS) {
+            set_failed(e, "Configure did not succeed", err);
+            skip[i] = TRUE;
+            continue;
+        }
+        e->configured = TRUE;
+        if (o->config) {
+            DWORD len = 0;
+            BYTE *data = config_get(x[i], &len);
+            if (data && config_put(&cfg, base_name(e->dll), data, len)) save = TRUE;
+            else free(data);
+        }
+    }
+    if (save) config_save(o->config, &cfg);
+    config_free(&cfg);
+    return TRUE;
+}
+
+/* Starts every runnable expert, then polls: progress, timeouts, Ctrl+C. */
+static void run_all(const options *o, nm_report *r, HNMEXPERT *x,
+                    const NMSHIM_RUN_PARAMS *params, const BOOL *skip)
+{
+    BOOL *running = calloc(r->nexperts, sizeof(BOOL));
+    ULONGLONG *started = calloc(r->nexperts, sizeof(ULONGLONG));
+    DWORD i, left = 0;
+    BOOL stopping = FALSE;
+    progress pr;
+
+    if (!running || !started) {
+        fputs("nmhost: out of memory\n", stderr);
+        free(running);
+        free(started);
+        return;
+    }
+    progress_init(&pr, o->quiet);
+    SetConsoleCtrlHandler(on_ctrl, TRUE);
+    for (i = 0; i < r->nexperts; i++) {
+        nm_expert_report *e = &r->experts[i];
+        DWORD err;
+        if (skip[i] || !runnable(e, x[i])) continue;
+        started[i] = GetTickCount64();
+        if ((err = NmShimStartExpert(x[i], params)) != NMERR_SUCCESS) {
+            fetch_result(x[i], e);
+            set_failed(e, "Run could not be started", err);
+            continue;
+        }
+        running[i] = TRUE;
+        left++;
+    }
+    while (left) {
+        DWORD first = 0;
+        while (!running[first]) first++;
+        /* Waiting on one expert instead of sleeping: a lone expert ends the run at once. */
+        NmShimWaitExpert(x[first], POLL_MS);
+        if (interrupted && !stopping) {
+            stopping = TRUE;
+            progress_clear(&pr);
+            fputs("nmhost: interrupted, stopping the experts\n", stderr);
+        }
+        for (i = 0; i < r->nexperts; i++) {
+            BOOL over;
+            if (!running[i]) continue;
+            over = stopping || (o->timeout_ms
+                                && GetTickCount64() - started[i] >= o->timeout_ms);
+            if (NmShimWaitExpert(x[i], 0) == NMERR_TIMEOUT) {
+                if (!over) continue;
+                /* Cooperative stop (DESIGN.md, Cancellation): TERMINATED or HUNG after it. */
+                NmShimStopExpert(x[i], STOP_GRACE_MS);
+            }
+            running[i] = FALSE;
+            left--;
+            fetch_result(x[i], &r->experts[i]);
+        }
+        progress_draw(&pr, r, x, running);
+    }
+    progress_clear(&pr);
+    SetConsoleCtrlHandler(on_ctrl, FALSE);
+    free(running);
+    free(started);
+}
+
+static FILE *open_json(const char *path)
+{
+    FILE *f;
+    if (!path) return NULL;
+    if (!strcmp(path, "-")) return stdout;
+    if (!(f = fopen(path, "wb"))) fprintf(stderr, "nmhost: cannot write %s\n", path);
+    return f;
+}
+
+int main(int argc, char **argv)
+{
+    options o = { 0 };
+    nm_report r = { 0 };
+    HNMEXPERT *x = NULL;
+    BOOL *skip = NULL;
+    HNMCAPTURE cap = NULL;
+    NMSHIM_RUN_PARAMS params = { 0 };
+    FILE *json = NULL;
+    char capbuf[MAX_PATH], err[512];
+    const char *cappath;
+    DWORD i, rc;
+    int status;
+
+    if ((status = parse_options(argc, argv, &o)) >= 0) goto out;
+    status = EXIT_USAGE;
+    if (o.json && !(json = open_json(o.json))) goto out;
+
+    r.version = NMSHIM_VERSION_STRING;
+    r.arch = NMHOST_ARCH;
+    r.list_only = o.list;
+    r.nexperts = (DWORD)o.nexperts;
+    r.experts = calloc(r.nexperts, sizeof(*r.experts));
+    x = calloc(r.nexperts, sizeof(*x));
+    skip = calloc(r.nexperts, sizeof(*skip));
+    if (!r.experts || !x || !skip) { fputs("nmhost: out of memory\n", stderr); goto out; }
+    for (i = 0; i < r.nexperts; i++) r.experts[i].dll = o.experts[i];
+
+    if (!o.list) {
+        /* The capture first: with no frames to serve there is nothing to run. */
+        if (!(cappath = o.capture ? o.capture : default_capture(capbuf, sizeof(capbuf))))
+            goto out;
+        err[0] = 0;
+        if ((rc = NmShimOpenCapture(cappath, &cap, err, sizeof(err))) != NMERR_SUCCESS) {
+            err[sizeof(err) - 1] = 0;
+            fprintf(stderr, "nmhost: cannot open capture %s: %s (error %lu)\n", cappath,
+                    err[0] ? err : "unreadable", (unsigned long)rc);
+            cap = NULL;
+            goto out;
+        }
+        r.have_capture = NmShimGetCaptureInfo(cap, &r.capture) == NMERR_SUCCESS;
+        if (!r.have_capture)
+            snprintf(r.capture.path, sizeof(r.capture.path), "%s", cappath);
+        r.have_capture = TRUE;
+        params.capture = cap;
+        /* NetMon passes the selected frame; a freshly opened capture has the first. */
+        params.frame_number = 0;
+    }
+
+    load_all(&r, x);
+    if (!o.list) {
+        if ((o.config || o.configure) && !configure_all(&o, &r, x, &params, skip)) goto out;
+        run_all(&o, &r, x, &params, skip);
+    }
+    for (i = 0; i < r.nexperts; i++)
+        if (x[i]) collect_events(x[i], &r.experts[i]);
+
+    status = r.exit_status = exit_status(&r);
+    /* With the JSON on stdout the text report would corrupt it: then there is none. */
+    if (json != stdout && nm_report_text(stdout, &r) < 0)
+        fputs("nmhost: writing the report failed\n", stderr);
+    if (json && nm_report_json(json, &r) < 0) {
+        fprintf(stderr, "nmhost: writing %s failed\n", o.json);
+        status = EXIT_USAGE;    /* a report that tools cannot read is unusable input */
+    }
+
+out:
+    if (json && json != stdout) fclose(json);
+    for (i = 0; x && i < r.nexperts; i++) {
+        if (x[i]) NmShimUnloadExpert(x[i]);
+        free((void *)r.experts[i].events);
+    }
+    if (cap) NmShimCloseCapture(cap);
+    free(x);
+    free(skip);
+    free(r.experts);
+    free(o.experts);
+    return status;
+}

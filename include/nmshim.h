@@ -1,0 +1,152 @@
+/*
+ * nmshim.h - the host-side extension API of nmshim's nmapi.dll.
+ *
+ * Experts never use this header: they include MinGW-w64's <netmon.h> and call the eight
+ * documented Expert* functions. This is what a host (nmhost.exe, the tests) uses to play
+ * Network Monitor's part: create expert instances (one key, one private heap each), load
+ * experts and call Register / Configure / Run under the fault guard, feed them a capture,
+ * and read back statistics, status, events and faults.
+ *
+ * Every function is WINAPI, exported undecorated, and returns an NMERR_* code unless
+ * stated otherwise. Structures are plain C, naturally aligned, and differ only in
+ * pointer size between i686 and x86_64.
+ */
+#ifndef NMSHIM_H
+#define NMSHIM_H
+
+#include <windows.h>
+#include <netmon.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NMSHIM_VERSION_STRING "0.1.0"
+
+/* ---- memory statistics of one instance (one key, one heap) --------------------- */
+typedef struct NMSHIM_MEMSTATS {
+    ULONGLONG allocs;           /* successful ExpertAllocMemory calls */
+    ULONGLONG reallocs;         /* successful ExpertReallocMemory calls */
+    ULONGLONG frees;            /* successful ExpertFreeMemory calls (a block released) */
+    ULONGLONG bad_calls;        /* calls rejected for bad input (pointer, size, key state) */
+    ULONGLONG failed;           /* calls refused for lack of memory or quota */
+    ULONGLONG live_blocks, live_bytes;
+    ULONGLONG peak_blocks, peak_bytes;
+    ULONGLONG leaked_blocks, leaked_bytes;   /* set when the instance ends */
+    DWORD     last_bad_error;   /* NMERR_* returned by the last bad call */
+    char      last_bad_reason[64];
+} NMSHIM_MEMSTATS;
+
+/* ---- instances ----------------------------------------------------------------- */
+/* Creates an instance: a fresh key and a private heap. quota = 0: no limit (bytes). */
+DWORD WINAPI NmShimCreateInstance(SIZE_T quota, HEXPERTKEY *key);
+/* Ends an instance: counts what is still live (leaks), destroys its heap in one
+ * HeapDestroy, and retires the key. stats (optional) receives the final statistics. */
+DWORD WINAPI NmShimEndInstance(HEXPERTKEY key, NMSHIM_MEMSTATS *stats);
+/* Marks an instance for termination: every later Expert* call on its key returns
+ * NMERR_EXPERT_TERMINATE (ExpertMemorySize keeps answering). */
+DWORD WINAPI NmShimStopInstance(HEXPERTKEY key);
+/* Reads the statistics of a live instance. */
+DWORD WINAPI NmShimGetInstanceStats(HEXPERTKEY key, NMSHIM_MEMSTATS *stats);
+/* The instance's private heap, for diagnostics (HeapWalk, HeapValidate); never free it. */
+DWORD WINAPI NmShimGetInstanceHeap(HEXPERTKEY key, HANDLE *heap);
+
+/* ---- faults -------------------------------------------------------------------- */
+typedef struct NMSHIM_FAULT {
+    DWORD     code;             /* exception code; 0: no fault */
+    DWORD     flags;            /* ExceptionFlags */
+    char      name[48];         /* "EXCEPTION_ACCESS_VIOLATION", ... or "0x%08lx" */
+    char      entry[16];        /* "DllMain", "Register", "Configure", "Run" */
+    char      module[64];       /* base name of the module holding the faulting address */
+    ULONG_PTR address;          /* faulting instruction address */
+    ULONG_PTR offset;           /* address - module base (0 when module unknown) */
+    DWORD     av_access;        /* access violations: 0 read, 1 write, 8 execute; else ~0 */
+    ULONG_PTR av_target;        /* access violations: the address accessed */
+    DWORD     nparams;          /* RaiseException parameters, up to 4 kept */
+    ULONG_PTR params[4];
+} NMSHIM_FAULT;
+
+/* ---- captures ------------------------------------------------------------------ */
+typedef struct NMSHIM_CAPTURE_INFO {
+    char      path[MAX_PATH];
+    char      format[16];       /* "netmon2", "pcap", "pcapng" */
+    DWORD     frames;
+    ULONGLONG bytes;            /* sum of original frame lengths */
+    DWORD     link_type;        /* pcap LINKTYPE_* of the first frame (1: Ethernet) */
+} NMSHIM_CAPTURE_INFO;
+
+typedef struct NMSHIM_CAPTURE *HNMCAPTURE;
+
+/* Opens a capture; the format is found from its magic. On failure err receives one line
+ * naming the file, the offset and what is wrong, and the code is
+ * NMERR_FILE_NOT_FOUND, NMERR_FILE_READ_ERROR or NMERR_INVALID_FILE_FORMAT. */
+DWORD WINAPI NmShimOpenCapture(LPCSTR path, HNMCAPTURE *capture, LPSTR err, DWORD errlen);
+DWORD WINAPI NmShimGetCaptureInfo(HNMCAPTURE capture, NMSHIM_CAPTURE_INFO *info);
+DWORD WINAPI NmShimCloseCapture(HNMCAPTURE capture);
+
+/* ---- experts: load, Register, Configure, Run ----------------------------------- */
+typedef struct NMSHIM_EXPERT *HNMEXPERT;
+
+typedef enum NMSHIM_OUTCOME {
+    NMSHIM_PENDING = 0,         /* not run yet, or running */
+    NMSHIM_DONE,                /* Run returned TRUE */
+    NMSHIM_FAILED,              /* an entry point returned FALSE */
+    NMSHIM_FAULT_OUTCOME,       /* an entry point faulted; its heap is gone */
+    NMSHIM_TERMINATED,          /* told to stop, returned within the grace period */
+    NMSHIM_HUNG,                /* told to stop, still running after the grace period */
+    NMSHIM_LOAD_ERROR           /* the DLL did not load or lacks Register/Run */
+} NMSHIM_OUTCOME;
+
+typedef struct NMSHIM_RUN_PARAMS {
+    HNMCAPTURE capture;         /* frames served by ExpertGetFrame; may be NULL */
+    SIZE_T     quota;           /* per-instance memory quota in bytes; 0: none */
+    DWORD      startup_flags;   /* passed to Configure/Run (EXPERT_STARTUP_FLAG_*) */
+    DWORD      frame_number;    /* EXPERTSTARTUPINFO.dwFrameNumber */
+} NMSHIM_RUN_PARAMS;
+
+typedef struct NMSHIM_RESULT {
+    NMSHIM_OUTCOME outcome;
+    DWORD          error;       /* load errors: Win32 or NMERR code */
+    char           message[128];/* one line: why it failed, faulted or did not load */
+    NMSHIM_FAULT   fault;       /* valid when outcome == NMSHIM_FAULT_OUTCOME */
+    EXPERTSTATUS   status;      /* last ExpertIndicateStatus (100 % at success) */
+    NMSHIM_MEMSTATS memory;     /* of the Run instance */
+    DWORD          events;      /* number of events submitted */
+    DWORD          elapsed_ms;  /* Run wall time */
+} NMSHIM_RESULT;
+
+/* Loads an expert DLL (DllMain under the guard), resolves Register / Configure / Run
+ * (exact names, then the i686 decorated spellings) and calls Register under the guard.
+ * Always returns an expert handle in *expert unless expert is NULL or out of memory;
+ * a load error or a failed Register is reported through NmShimGetResult. */
+DWORD WINAPI NmShimLoadExpert(LPCSTR path, HNMEXPERT *expert);
+/* What Register filled in (the private members are the host's). */
+DWORD WINAPI NmShimGetExpertInfo(HNMEXPERT expert, EXPERTENUMINFO *info);
+/* Calls Configure headless (hWnd NULL) on a new key; the config block the expert returns
+ * is validated and kept by the host. Returns NMERR_SUCCESS when Configure returned TRUE. */
+DWORD WINAPI NmShimConfigureExpert(HNMEXPERT expert, const NMSHIM_RUN_PARAMS *params);
+/* The stored configuration (a copy of EXPERTCONFIG, RawConfigLength bytes in all). */
+DWORD WINAPI NmShimGetConfig(HNMEXPERT expert, void *buf, DWORD buflen, DWORD *needed);
+DWORD WINAPI NmShimSetConfig(HNMEXPERT expert, const void *config, DWORD len);
+/* Starts Run on a host-created thread with a new key. */
+DWORD WINAPI NmShimStartExpert(HNMEXPERT expert, const NMSHIM_RUN_PARAMS *params);
+/* Waits for Run to end: NMERR_SUCCESS when it ended, NMERR_TIMEOUT when it did not. */
+DWORD WINAPI NmShimWaitExpert(HNMEXPERT expert, DWORD timeout_ms);
+/* Cooperative stop; waits up to grace_ms, then the outcome is TERMINATED or HUNG. */
+DWORD WINAPI NmShimStopExpert(HNMEXPERT expert, DWORD grace_ms);
+/* Status of a running expert (for progress displays). */
+DWORD WINAPI NmShimGetStatus(HNMEXPERT expert, EXPERTSTATUS *status);
+DWORD WINAPI NmShimGetResult(HNMEXPERT expert, NMSHIM_RESULT *result);
+/* The index-th event the expert submitted; the host's deep copy, valid until unload. */
+DWORD WINAPI NmShimGetEvent(HNMEXPERT expert, DWORD index, const NMEVENTDATA **event);
+/* Unloads the DLL and frees everything (a hung expert's DLL stays mapped). */
+DWORD WINAPI NmShimUnloadExpert(HNMEXPERT expert);
+
+/* Name of an exception code ("EXCEPTION_ACCESS_VIOLATION"), or NULL when unknown. */
+LPCSTR WINAPI NmShimExceptionName(DWORD code);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NMSHIM_H */

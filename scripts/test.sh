@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# README command 2: set up (idempotent), build both arches, run every suite under Wine
+# (x86_64: 64-bit Wine; i686: 32-bit Wine in the cached chroot), one CTest test per
+# suite. Ends with one line per arch and a total "N passed, N failed, N skipped".
+# A suite that did not run is a failure or a skip with its reason, never a pass.
+set -uo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/.." && pwd)
+bash "$here/setup.sh" || { echo "test: setup failed" >&2; exit 1; }
+bash "$here/build.sh" i686 x86_64 || exit 1
+
+# Start each prefix's wineserver detached (the pipe trap, TOOLCHAIN.md) and stop them
+# whatever happens, so no Wine process outlives the run.
+stop_servers() {
+    "$here/wine64-run" --server -k 2>/dev/null
+    "$here/wine32-run" --server -k 2>/dev/null
+}
+trap stop_servers EXIT
+"$here/wine64-run" --server -p || { echo "test: 64-bit Wine cannot start" >&2; exit 1; }
+"$here/wine32-run" --server -p || { echo "test: 32-bit Wine (i386 chroot) cannot start" >&2; exit 1; }
+# A trivial exe must run on both: if Wine is broken, say so loudly instead of counting
+# a wall of failed suites.
+for arch in x86_64 i686; do
+    runner="$here/wine64-run"; [ $arch = i686 ] && runner="$here/wine32-run"
+    if ! "$runner" "$top/build/$arch/bin/nmapi_tests.exe" --list >/dev/null 2>&1; then
+        echo "test: Wine cannot run $arch test executables" >&2; exit 1
+    fi
+done
+
+tp=0; tf=0; ts=0; lines=()
+for arch in i686 x86_64; do
+    b="$top/build/$arch"
+    rm -f "$b/ctest-junit.xml"
+    (cd "$b" && ctest --output-on-failure --timeout 300 --output-junit ctest-junit.xml ${CTEST_ARGS:-})
+    read -r p f s < <(python3 - "$b/ctest-junit.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except Exception:
+    print(0, 1, 0); sys.exit()
+p = f = s = 0
+for tc in root.iter('testcase'):
+    st = tc.get('status', '')
+    if tc.find('skipped') is not None or st in ('notrun', 'disabled'): s += 1
+    elif tc.find('failure') is not None or tc.find('error') is not None or st == 'fail': f += 1
+    else: p += 1
+print(p, f, s)
+PY
+)
+    [ $((p + f + s)) -gt 0 ] || { f=1; }
+    lines+=("$arch: $p passed, $f failed, $s skipped")
+    tp=$((tp + p)); tf=$((tf + f)); ts=$((ts + s))
+done
+if grep -q 'err:heap' "$top"/build/*/Testing/Temporary/LastTest.log 2>/dev/null; then
+    echo "test: Wine reported heap errors (err:heap) during the run" >&2; tf=$((tf + 1))
+fi
+printf '%s\n' "${lines[@]}"
+echo "total: $tp passed, $tf failed, $ts skipped"
+[ "$tf" -eq 0 ] && [ "$tp" -gt 0 ]

@@ -1,0 +1,14 @@
+# Cross toolchain: i686-w64-mingw32 (the legacy NetMon 2.x target), win32 thread model;
+# tests run under 32-bit Wine inside the cached i386 chroot (scripts/wine32-run).
+set(CMAKE_SYSTEM_NAME Windows)
+set(CMAKE_SYSTEM_PROCESSOR x86)
+set(NMSHIM_TRIPLE i686-w64-mingw32)
+set(CMAKE_C_COMPILER   ${NMSHIM_TRIPLE}-gcc-win32)
+set(CMAKE_CXX_COMPILER ${NMSHIM_TRIPLE}-g++-win32)
+set(CMAKE_RC_COMPILER  ${NMSHIM_TRIPLE}-windres)
+set(NMSHIM_DLLTOOL     ${NMSHIM_TRIPLE}-dlltool)
+set(CMAKE_FIND_ROOT_PATH /usr/${NMSHIM_TRIPLE})
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
+set(CMAKE_CROSSCOMPILING_EMULATOR ${CMAKE_CURRENT_LIST_DIR}/wine32-run)

@@ -1,0 +1,50 @@
+/*
+ * guard.h - run a function so that a hardware fault or an unhandled exception in it
+ * comes back as a record instead of killing the process.
+ *
+ *   struct nm_fault_record rec;
+ *   if (nm_guard_call(fn, ctx, &rec) != NM_GUARD_OK) { ...rec describes the fault... }
+ *
+ * Rules (the mechanism is frame based and unwinds with longjmp semantics):
+ *  - fn receives all its state through ctx; after a fault, locals of the caller that
+ *    fn changed are unreliable, ctx is not.
+ *  - No return, goto or longjmp out of fn around the guard; no CUnit assert inside fn.
+ *  - Exceptions that code inside fn handles itself (its own __try, C++ throw/catch) stay
+ *    its own: only what would otherwise be unhandled reaches the guard. Stack overflow
+ *    is the one exception taken first (on x86_64 through a vectored handler), because
+ *    nothing else can run on an exhausted stack.
+ *  - Guards nest; each thread has its own chain. Debug-output exceptions
+ *    (OutputDebugString, SetThreadName) pass through untouched.
+ *  - After a stack overflow the guard page is re-armed (_resetstkoflw), so the same
+ *    thread can overflow, be caught, and overflow again.
+ * The guard knows nothing about heaps or experts: callers decide what a fault means.
+ */
+#ifndef NM_GUARD_H
+#define NM_GUARD_H
+
+#include <windows.h>
+
+#define NM_GUARD_OK      0
+#define NM_GUARD_FAULTED 1
+
+struct nm_fault_record {
+    DWORD     code;             /* ExceptionCode */
+    DWORD     flags;            /* ExceptionFlags */
+    ULONG_PTR address;          /* ExceptionAddress */
+    DWORD     nparams;          /* NumberParameters, clipped to 4 */
+    ULONG_PTR params[4];        /* ExceptionInformation[0..3] */
+};
+
+typedef void (*nm_guard_fn)(void *ctx);
+
+/* One-time process setup (the x86_64 vectored handler); idempotent, thread-safe. */
+void nm_guard_init(void);
+/* Calls fn(ctx); returns NM_GUARD_OK, or NM_GUARD_FAULTED with *rec filled. */
+int nm_guard_call(nm_guard_fn fn, void *ctx, struct nm_fault_record *rec);
+
+/* Describes a fault record: exception name, module + offset of the faulting address,
+ * and for an access violation the access kind and target. Used by reports. */
+const char *nm_guard_exception_name(DWORD code);   /* NULL when unknown */
+void nm_guard_module_of(ULONG_PTR address, char *module, size_t len, ULONG_PTR *offset);
+
+#endif /* NM_GUARD_H */

@@ -1,0 +1,110 @@
+/*
+ * guard_i686.c - the fault guard's mechanism on i686: an FS:[0] exception registration
+ * record per call, RtlUnwind, then __builtin_longjmp back into nm_guard_call. Compiled
+ * only in the i686 build (shim/CMakeLists.txt).
+ *
+ * Why (TOOLCHAIN.md "Catching faults in called code", measured under Wine 8): the FS:[0]
+ * frame is frame based, so exceptions the callee handles itself (its own __try, C++
+ * catch: their frames are pushed later, so searched first) stay its own; it is the
+ * fastest normal path measured (2.3 ns); and its handler runs on the remaining stack, so
+ * it also catches a stack overflow, three times in a row with _resetstkoflw.
+ * The per-thread chain of guards is the FS:[0] chain itself: no TLS needed.
+ */
+#include <malloc.h>
+#include <windows.h>
+#include "guard.h"
+
+/* The registration record as the dispatcher walks it (winnt.h's EXCEPTION_REGISTRATION_
+ * RECORD, spelled out so the handler's type is ours). It is the first member of the
+ * frame, so the handler gets the whole frame from EstablisherFrame without TLS. */
+struct reg_record {
+    struct reg_record *next;
+    EXCEPTION_DISPOSITION (__cdecl *handler)(EXCEPTION_RECORD *, void *, CONTEXT *, void *);
+};
+
+struct guard_frame {
+    struct reg_record reg;          /* must stay first: see handler() */
+    void *jb[5];                    /* __builtin_setjmp buffer */
+    struct nm_fault_record *rec;
+};
+
+/* EXCEPTION_UNWINDING | EXCEPTION_EXIT_UNWIND (winnt.h / ntdef values). */
+#define UNWIND_FLAGS (0x2 | 0x4)
+
+/* Own asm rather than __readfsdword/__writefsdword: mingw's are neither volatile nor
+ * memory barriers, and the record must be complete before FS:[0] points at it. */
+static inline struct reg_record *chain_get(void)
+{
+    struct reg_record *r;
+    __asm__ __volatile__("movl %%fs:0, %0" : "=r"(r) : : "memory");
+    return r;
+}
+static inline void chain_set(struct reg_record *r)
+{
+    __asm__ __volatile__("movl %0, %%fs:0" : : "r"(r) : "memory");
+}
+
+/* Debug-output exceptions (OutputDebugString A/W, SetThreadName) are not faults: the
+ * raiser expects them to pass by (guard.h rules). */
+static int is_debug_output(DWORD code)
+{
+    return code == 0x40010006 || code == 0x4001000A || code == 0x406D1388;
+}
+
+static EXCEPTION_DISPOSITION __cdecl handler(EXCEPTION_RECORD *er, void *establisher,
+                                             CONTEXT *context, void *dispatcher)
+{
+    struct guard_frame *f = (struct guard_frame *)establisher;
+    struct nm_fault_record *rec = f->rec;
+    DWORD i, n;
+
+    /* Called again with the unwind flags while RtlUnwind (ours or someone else's) passes
+     * through: nothing of ours to clean up here. */
+    if (er->ExceptionFlags & UNWIND_FLAGS)
+        return ExceptionContinueSearch;
+    if (is_debug_output(er->ExceptionCode))
+        return ExceptionContinueSearch;
+
+    /* Record before RtlUnwind: it sets EXCEPTION_UNWINDING in er->ExceptionFlags. */
+    n = er->NumberParameters;
+    if (n > 4) n = 4;
+    rec->code = er->ExceptionCode;
+    rec->flags = er->ExceptionFlags;
+    rec->address = (ULONG_PTR)er->ExceptionAddress;
+    rec->nparams = n;
+    for (i = 0; i < 4; i++)
+        rec->params[i] = i < n ? er->ExceptionInformation[i] : 0;
+
+    /* Run the termination handlers of every frame the callee registered above ours
+     * (its __finally blocks, C++ cleanups) and pop them: afterwards FS:[0] == &f->reg.
+     * With no target IP, Wine's RtlUnwind returns here. */
+    RtlUnwind(establisher, NULL, er, NULL);
+    chain_set(f->reg.next);
+    __builtin_longjmp(f->jb, 1);
+}
+
+void nm_guard_init(void)
+{
+    /* Nothing process-wide on i686: the FS:[0] chain is per thread already. */
+}
+
+int nm_guard_call(nm_guard_fn fn, void *ctx, struct nm_fault_record *rec)
+{
+    struct guard_frame f;
+
+    f.rec = rec;
+    f.reg.handler = handler;
+    f.reg.next = chain_get();
+    chain_set(&f.reg);
+    if (__builtin_setjmp(f.jb)) {
+        /* From handler(): FS:[0] is already back to f.reg.next. Re-arm the stack guard
+         * page when it was an overflow (test_guard_stack_overflow_repeated); a no-op
+         * otherwise, but it costs a VirtualQuery, so only then. */
+        if (rec->code == STATUS_STACK_OVERFLOW)
+            _resetstkoflw();
+        return NM_GUARD_FAULTED;
+    }
+    fn(ctx);
+    chain_set(f.reg.next);
+    return NM_GUARD_OK;
+}

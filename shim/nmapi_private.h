@@ -1,0 +1,88 @@
+/*
+ * nmapi_private.h - what the modules of nmapi.dll share, and nothing else.
+ *
+ * Layers (dependencies point down only):
+ *   exports  memory.c frames.c events.c hostapi.c      validate -> core -> map status
+ *   core     instance.c blocks.c expert.c capture*.c guard*.c trace.c
+ *   Win32    HeapCreate/HeapAlloc/..., SEH, threads
+ * Shared helpers are named nm_<module>_<verb>; file-local helpers are static.
+ */
+#ifndef NM_PRIVATE_H
+#define NM_PRIVATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <windows.h>
+#include <netmon.h>
+#include "nmshim.h"
+
+/* ---- trace.c ---------------------------------------------------------------------
+ * TRACE: entry/exit of an export (NMAPI_TRACE=1); WARN: bad input from an expert
+ * (NMAPI_TRACE=1 or warn); FIXME: unimplemented input; ERR: our own bug (always).
+ * Off, a TRACE costs one predictable branch. Tracing never changes GetLastError. */
+extern int nm_trace_level;                 /* 0 errors only, 1 warnings, 2 everything */
+void nm_trace_init(void);
+void nm_trace_print(const char *kind, const char *func, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+#define TRACE(...) do { if (__builtin_expect(nm_trace_level >= 2, 0)) \
+    nm_trace_print("trace", __func__, __VA_ARGS__); } while (0)
+#define WARN(...)  do { if (__builtin_expect(nm_trace_level >= 1, 0)) \
+    nm_trace_print("warn", __func__, __VA_ARGS__); } while (0)
+#define FIXME(...) do { if (__builtin_expect(nm_trace_level >= 1, 0)) \
+    nm_trace_print("fixme", __func__, __VA_ARGS__); } while (0)
+#define ERR(...)   nm_trace_print("err", __func__, __VA_ARGS__)
+
+/* ---- blocks.c: live-block table (pointer -> requested size) ------------------------
+ * Open addressing with linear probing and backward-shift deletion; lives outside the
+ * expert heap. Not thread-safe: the owning instance's lock protects it. */
+struct nm_block_entry { uintptr_t ptr; size_t size; };
+struct nm_blocks {
+    struct nm_block_entry *slots;   /* capacity = mask + 1, a power of two */
+    size_t mask;
+    size_t count;
+    unsigned bits;                  /* log2(capacity), for the hash */
+};
+int     nm_blocks_init(struct nm_blocks *t);                  /* 0, or -1 out of memory */
+void    nm_blocks_destroy(struct nm_blocks *t);
+int     nm_blocks_reserve(struct nm_blocks *t, size_t extra); /* room for extra inserts */
+void    nm_blocks_insert(struct nm_blocks *t, const void *ptr, size_t size); /* after reserve */
+size_t *nm_blocks_find(const struct nm_blocks *t, const void *ptr);   /* NULL: not live */
+int     nm_blocks_remove(struct nm_blocks *t, const void *ptr);       /* 1 removed, 0 absent */
+
+/* ---- instance.c: keys, one heap per instance, the memory workers -------------------
+ * An instance is one key + one private heap + one lock + statistics. Instance structs
+ * live in a registry of fixed slots that are never freed, so a stale or forged key can
+ * always be checked safely: decode slot, lock it, compare the full key. */
+struct nm_instance;
+
+/* Host context hung on an instance by expert.c (frames, status, events). */
+struct nm_run;
+
+DWORD nm_instance_create(SIZE_T quota, struct nm_run *run, HEXPERTKEY *key);
+DWORD nm_instance_end(HEXPERTKEY key, NMSHIM_MEMSTATS *stats);
+DWORD nm_instance_stop(HEXPERTKEY key);
+DWORD nm_instance_stats(HEXPERTKEY key, NMSHIM_MEMSTATS *stats);
+HANDLE nm_instance_heap(HEXPERTKEY key);
+
+/* Locks the instance of a live key. Returns NMERR_SUCCESS with *inst locked and *run set,
+ * NMERR_INVALID_EXPERT_HANDLE, or NMERR_EXPERT_TERMINATE (still locked only when
+ * allow_stopped is set: then NMERR_SUCCESS is returned for stopped instances too). */
+DWORD nm_instance_enter(HEXPERTKEY key, BOOL allow_stopped, struct nm_instance **inst,
+                        struct nm_run **run);
+void  nm_instance_leave(struct nm_instance *inst);
+/* Records a rejected call (statistics + last reason); caller holds the lock. */
+void  nm_instance_bad_call(struct nm_instance *inst, DWORD err, const char *reason);
+
+/* The memory workers behind the Expert*Memory exports. Each validates ownership through
+ * the block table before the pointer reaches the heap; *reason says why a call failed. */
+DWORD  nm_instance_alloc(HEXPERTKEY key, SIZE_T size, void **out, const char **reason);
+DWORD  nm_instance_realloc(HEXPERTKEY key, void *ptr, SIZE_T size, void **out,
+                           const char **reason);
+DWORD  nm_instance_free(HEXPERTKEY key, void *ptr, const char **reason);
+SIZE_T nm_instance_size(HEXPERTKEY key, const void *ptr);
+/* Host side: copies len bytes into a new block of the instance (config hand-over). */
+DWORD  nm_instance_copy_in(HEXPERTKEY key, const void *data, SIZE_T len, void **out);
+/* Host side: the size of a live block, or (SIZE_T)-1 when ptr is not one. */
+SIZE_T nm_instance_block_size(HEXPERTKEY key, const void *ptr);
+
+#endif /* NM_PRIVATE_H */

@@ -1,0 +1,1 @@
+/* placeholder */ typedef int nm_placeholder_t;
