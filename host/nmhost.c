@@ -142,6 +142,10 @@ static int parse_options(int argc, char **argv, options *o)
 
 /* ---- small helpers ---------------------------------------------------------------- */
 
+/* Fixed-size strings filled by nmapi or an expert may lack their NUL: printers read
+ * them as C strings, so the last byte is forced to 0 first. */
+#define TERMINATE(a) ((a)[sizeof(a) - 1] = 0)
+
 /* The DLL's file name without its folder: the key for stored configurations, so a
  * config file keeps working when the experts move. */
 static const char *base_name(const char *path)
@@ -421,7 +425,7 @@ static void progress_draw(progress *p, const nm_report *r, const HNMEXPERT *x,
         for (k = 0; k < 20; k++) bar[k] = k < (int)(pct / 5) ? '#' : '.';
         bar[20] = 0;
         nm_report_clean(e->have_info ? e->info.szName : base_name(e->dll), name, sizeof(name));
-        st.szStatusText[sizeof(st.szStatusText) - 1] = 0;
+        TERMINATE(st.szStatusText);
         nm_report_clean(st.szStatusText, text, sizeof(text));
         snprintf(line, sizeof(line), "%-23s [%s] %3lu%% %s", name, bar, (unsigned long)pct,
                  running[i] ? text : nm_report_outcome_name(e->result.outcome));
@@ -450,8 +454,21 @@ static BOOL WINAPI on_ctrl(DWORD type)
 
 static void fetch_result(HNMEXPERT x, nm_expert_report *e)
 {
-    e->have_result = NmShimGetResult(x, &e->result) == NMERR_SUCCESS;
-    e->result.message[sizeof(e->result.message) - 1] = 0;
+    NMSHIM_RESULT *res = &e->result;
+    e->have_result = NmShimGetResult(x, res) == NMERR_SUCCESS;
+    TERMINATE(res->message);
+    TERMINATE(res->fault.name);
+    TERMINATE(res->fault.entry);
+    TERMINATE(res->fault.module);
+    TERMINATE(res->status.szStatusText);
+    TERMINATE(res->memory.last_bad_reason);
+    /* A fault always gets a name: nmapi's table, else the code in hex. */
+    if (e->have_result && res->outcome == NMSHIM_FAULT_OUTCOME && !res->fault.name[0]) {
+        LPCSTR name = NmShimExceptionName(res->fault.code);
+        if (name) snprintf(res->fault.name, sizeof(res->fault.name), "%s", name);
+        else snprintf(res->fault.name, sizeof(res->fault.name), "0x%08lx",
+                      (unsigned long)res->fault.code);
+    }
 }
 
 /* Marks an expert that never got to Run (Configure or start failed) when the DLL's own
@@ -673,9 +690,10 @@ int main(int argc, char **argv)
             cap = NULL;
             goto out;
         }
-        r.have_capture = NmShimGetCaptureInfo(cap, &r.capture) == NMERR_SUCCESS;
-        if (!r.have_capture)
+        if (NmShimGetCaptureInfo(cap, &r.capture) != NMERR_SUCCESS)
             snprintf(r.capture.path, sizeof(r.capture.path), "%s", cappath);
+        TERMINATE(r.capture.path);
+        TERMINATE(r.capture.format);
         r.have_capture = TRUE;
         params.capture = cap;
         /* NetMon passes the selected frame; a freshly opened capture has the first. */
@@ -696,7 +714,7 @@ int main(int argc, char **argv)
         fputs("nmhost: writing the report failed\n", stderr);
     if (json && nm_report_json(json, &r) < 0) {
         fprintf(stderr, "nmhost: writing %s failed\n", o.json);
-        status = EXIT_USAGE;    /* a report that tools cannot read is unusable input */
+        status = EXIT_USAGE;    /* no report for the tools that asked for one */
     }
 
 out:

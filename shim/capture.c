@@ -30,8 +30,8 @@ int nm_capture_read_exact(const struct nm_capture *cap, uint64_t offset, void *b
     size_t got;
 
     if (offset > cap->io.size || len > cap->io.size - offset)
-        return nm_capture_fail(cap, err, offset, "%zu bytes needed, file ends at %llu",
-                               len, (unsigned long long)cap->io.size);
+        return nm_capture_fail(cap, err, offset, "%lu bytes needed, file ends at %llu",
+                               (unsigned long)len, (unsigned long long)cap->io.size);
     got = cap->io.read_at(cap->io.handle, offset, buf, len);
     if (got != len)
         return nm_capture_fail(cap, err, offset, got == (size_t)-1 ? "read error"
@@ -51,10 +51,11 @@ int nm_capture_window(struct nm_cursor *cur, uint64_t offset, size_t len,
         return 0;
     }
     if (offset > size || len > size - offset)
-        return nm_capture_fail(cap, err, offset, "record of %zu bytes runs past the end "
-                               "of the file (%llu bytes)", len, (unsigned long long)size);
+        return nm_capture_fail(cap, err, offset, "record of %lu bytes runs past the end "
+                               "of the file (%llu bytes)", (unsigned long)len, (unsigned long long)size);
     if (len > cur->bufcap)      /* callers bound len by NM_CAPTURE_MAX_FRAME + slack */
-        return nm_capture_fail(cap, err, offset, "record of %zu bytes too large", len);
+        return nm_capture_fail(cap, err, offset, "record of %lu bytes too large",
+                               (unsigned long)len);
     /* Reading forward (the usual case) starts the window at the record; reading
      * backward (NEXT_BACKWARD) ends it there, so either direction costs one read per
      * window rather than one per frame. */

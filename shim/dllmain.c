@@ -2,6 +2,7 @@
 #include "nmapi_private.h"
 #include "guard.h"
 
+BOOL WINAPI DllMain(HINSTANCE inst, DWORD reason, LPVOID reserved);
 BOOL WINAPI DllMain(HINSTANCE inst, DWORD reason, LPVOID reserved)
 {
     if (reason == DLL_PROCESS_ATTACH) {

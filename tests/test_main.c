@@ -62,8 +62,9 @@ const char *nm_test_tmp(const char *name)
     return p;
 }
 
-#define LOAD(f) if (!(*(FARPROC *)&nm.f = GetProcAddress(nm.dll, #f))) { \
-        fprintf(stderr, "nmapi.dll does not export %s\n", #f); return -1; }
+#define LOAD(f) { FARPROC p_ = GetProcAddress(nm.dll, #f); \
+        if (!p_) { fprintf(stderr, "nmapi.dll does not export %s\n", #f); return -1; } \
+        memcpy(&nm.f, &p_, sizeof(p_)); }
 int nm_load_nmapi(void)
 {
     if (nm.dll) return 0;
@@ -75,7 +76,7 @@ int nm_load_nmapi(void)
     LOAD(ExpertMemorySize) LOAD(ExpertGetFrame) LOAD(ExpertIndicateStatus)
     LOAD(ExpertSubmitEvent) LOAD(ExpertGetStartupInfo)
     LOAD(NmShimCreateInstance) LOAD(NmShimEndInstance) LOAD(NmShimStopInstance)
-    LOAD(NmShimGetInstanceStats) LOAD(NmShimOpenCapture) LOAD(NmShimGetCaptureInfo)
+    LOAD(NmShimGetInstanceStats) LOAD(NmShimGetInstanceHeap) LOAD(NmShimOpenCapture) LOAD(NmShimGetCaptureInfo)
     LOAD(NmShimCloseCapture) LOAD(NmShimLoadExpert) LOAD(NmShimGetExpertInfo)
     LOAD(NmShimConfigureExpert) LOAD(NmShimGetConfig) LOAD(NmShimSetConfig)
     LOAD(NmShimStartExpert) LOAD(NmShimWaitExpert) LOAD(NmShimStopExpert)

@@ -53,6 +53,7 @@ struct nmapi_fns {
     DWORD  (WINAPI *NmShimEndInstance)(HEXPERTKEY, NMSHIM_MEMSTATS *);
     DWORD  (WINAPI *NmShimStopInstance)(HEXPERTKEY);
     DWORD  (WINAPI *NmShimGetInstanceStats)(HEXPERTKEY, NMSHIM_MEMSTATS *);
+    DWORD  (WINAPI *NmShimGetInstanceHeap)(HEXPERTKEY, HANDLE *);
     DWORD  (WINAPI *NmShimOpenCapture)(LPCSTR, HNMCAPTURE *, LPSTR, DWORD);
     DWORD  (WINAPI *NmShimGetCaptureInfo)(HNMCAPTURE, NMSHIM_CAPTURE_INFO *);
     DWORD  (WINAPI *NmShimCloseCapture)(HNMCAPTURE);

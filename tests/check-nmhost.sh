@@ -1,0 +1,280 @@
+#!/usr/bin/env bash
+# check-nmhost.sh - end-to-end checks of nmhost.exe under Wine: runs it on the test
+# experts and the sample capture, asserts exit codes, and reads the JSON report with
+# python3's json module (the contract in host/REPORT.md).
+#   tests/check-nmhost.sh BIN_DIR ARCH        (ARCH: i686 or x86_64)
+# Exit: 0 all checks passed, 1 some failed (each failure printed with got/expected),
+# 77 skipped with the reason printed (CTest SKIP_RETURN_CODE), never counted as passed.
+set -u
+if [ $# -ne 2 ]; then echo "usage: $0 BIN_DIR ARCH" >&2; exit 2; fi
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/.." && pwd)
+bin=$(cd "$1" 2>/dev/null && pwd) || { echo "check-nmhost: no folder $1" >&2; exit 1; }
+arch=$2
+case "$arch" in
+    x86_64) run=$top/scripts/wine64-run ;;
+    i686)   run=$top/scripts/wine32-run ;;
+    *) echo "check-nmhost: ARCH must be i686 or x86_64" >&2; exit 2 ;;
+esac
+skip() { echo "SKIPPED: $*"; exit 77; }
+command -v python3 >/dev/null || skip "python3 not found (needed to read the JSON)"
+[ -f "$bin/nmhost.exe" ] || { echo "check-nmhost: $bin/nmhost.exe not built" >&2; exit 1; }
+[ -f "$bin/t_ok.dll" ] || skip "test experts not built in $bin (NMAPI_BUILD_TESTS=OFF?)"
+cap=$top/data/sample.cap
+[ -f "$cap" ] || skip "no sample capture at $cap"
+case "$bin" in "$top"/*) ;; *) [ "$arch" = i686 ] && skip "i686 runs need $bin under $top" ;; esac
+
+# Start the wineserver detached first, or it inherits our redirections (pipe trap,
+# TOOLCHAIN.md). Left running: other CTest tests may be using it.
+"$run" --server -p
+st=$?
+[ $st = 125 ] && skip "Wine for $arch is not available (wrapper exit 125)"
+
+# Work files live beside the exe: the i686 chroot only sees the repository.
+tmp=$bin/check-nmhost.$$
+mkdir -p "$tmp" || exit 1
+trap 'rm -rf "$tmp"' EXIT
+failures=0 checks=0
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# nmhost NAME EXPECTED_RC ARGS...: runs nmhost.exe in BIN_DIR (experts named relative to
+# it), stdout to $tmp/NAME.out, stderr to $tmp/NAME.err, and checks the exit status.
+nmhost() {
+    local name=$1 want=$2 rc
+    shift 2
+    checks=$((checks + 1))
+    (cd "$bin" && exec "$run" "$bin/nmhost.exe" "$@") >"$tmp/$name.out" 2>"$tmp/$name.err"
+    rc=$?
+    if [ "$rc" != "$want" ]; then
+        fail "$name: nmhost $* exited $rc, expected $want"
+        sed 's/^/    stderr: /' "$tmp/$name.err" | head -5
+        return 1
+    fi
+    return 0
+}
+
+# jcheck NAME FILE PYTHON: loads FILE as JSON, validates the documented shape, then runs
+# PYTHON with d (the report) and E (experts by dll base name, lower case) bound.
+jcheck() {
+    local name=$1 file=$2 code=$3
+    checks=$((checks + 1))
+    python3 - "$file" "$code" >"$tmp/$name.py" 2>&1 <<'EOF' || { fail "$name: $(cat "$tmp/$name.py")"; return 1; }
+import json, sys, ntpath
+try:
+    d = json.load(open(sys.argv[1], encoding="ascii"))
+except Exception as ex:
+    sys.exit("not valid ASCII JSON: %s" % ex)
+NUM = (int, float)
+def need(obj, key, types, where):
+    assert key in obj, "%s: missing key %r" % (where, key)
+    assert isinstance(obj[key], types), "%s.%s: %r has type %s" % (where, key, obj[key], type(obj[key]).__name__)
+    return obj[key]
+COLTYPES = {"uint8": int, "sint8": int, "uint16": int, "sint16": int, "uint32": int,
+            "sint32": int, "frame": int, "float64": NUM, "vartime": NUM, "yesno": bool,
+            "onoff": bool, "truefalse": bool, "macaddr": str, "ipxaddr": str,
+            "ipaddr": str, "string": str}
+try:
+    need(d, "nmhost", str, "report"); need(d, "arch", str, "report")
+    need(d, "exit_status", int, "report")
+    if d["capture"] is not None:
+        for k, t in (("path", str), ("format", str), ("frames", int), ("bytes", int)):
+            need(d["capture"], k, t, "capture")
+    for i, e in enumerate(need(d, "experts", list, "report")):
+        w = "experts[%d]" % i
+        need(e, "dll", str, w)
+        for k in ("name", "vendor", "description", "message"):
+            need(e, k, (str, type(None)), w)
+        assert e["outcome"] in ("done", "failed", "fault", "terminated", "hung",
+                                "load_error", "loaded"), "%s.outcome %r" % (w, e["outcome"])
+        f = need(e, "fault", (dict, type(None)), w)
+        assert (f is not None) == (e["outcome"] == "fault"), "%s: fault vs outcome %s" % (w, e["outcome"])
+        if f:
+            need(f, "code", int, w + ".fault"); need(f, "offset", int, w + ".fault")
+            need(f, "address", str, w + ".fault")
+            assert f["access"] in ("read", "write", "execute", None), f["access"]
+        s = need(e, "status", (dict, type(None)), w)
+        if s:
+            need(s, "state", str, w + ".status"); need(s, "percent", int, w + ".status")
+            need(s, "text", str, w + ".status")
+        for j, ev in enumerate(need(e, "events", list, w)):
+            we = "%s.events[%d]" % (w, j)
+            need(ev, "ident", int, we); need(ev, "severity", int, we); need(ev, "time", str, we)
+            for c in need(ev, "columns", list, we):
+                assert c["type"] in COLTYPES or c["type"] == "unknown", "%s: column type %r" % (we, c["type"])
+                if c["value"] is not None and c["type"] in COLTYPES:
+                    t = COLTYPES[c["type"]]
+                    assert isinstance(c["value"], t) and not (t is int and isinstance(c["value"], bool)), \
+                        "%s: column %r value %r for type %s" % (we, c["name"], c["value"], c["type"])
+        m = need(e, "memory", (dict, type(None)), w)
+        if m:
+            for k in ("allocs", "reallocs", "frees", "bad_calls", "peak_blocks", "peak_bytes",
+                      "leaked_blocks", "leaked_bytes"):
+                need(m, k, int, w + ".memory")
+        need(e, "elapsed_ms", (int, type(None)), w)
+    E = {ntpath.basename(e["dll"]).lower(): e for e in d["experts"]}
+    exec(sys.argv[2])
+except AssertionError as ex:
+    sys.exit(str(ex))
+except (KeyError, TypeError, IndexError) as ex:
+    sys.exit("%s: %r" % (type(ex).__name__, ex))
+EOF
+}
+
+# contains NAME FILE TEXT: FILE has TEXT (fixed string).
+contains() {
+    checks=$((checks + 1))
+    grep -qF -- "$3" "$2" || fail "$1: '$3' not in $(basename "$2")"
+}
+
+C=(-q -c "$cap")
+
+# ---- usage and version --------------------------------------------------------------
+nmhost version 0 --version && contains version "$tmp/version.out" "nmhost " &&
+    contains version "$tmp/version.out" "$arch)"
+nmhost help 0 --help && contains help "$tmp/help.out" "usage: nmhost"
+nmhost no-experts 2
+nmhost bad-option 2 --bogus t_ok.dll
+nmhost bad-timeout 2 -t zero t_ok.dll
+nmhost missing-arg 2 t_ok.dll --capture
+nmhost no-capture 2 -c "$tmp/none.cap" t_ok.dll && contains no-capture "$tmp/no-capture.err" "none.cap"
+printf 'not a capture' >"$tmp/junk.cap"
+nmhost junk-capture 2 -c "$tmp/junk.cap" t_ok.dll
+
+# ---- one good expert; the default capture (found from the exe) ------------------------
+if [ -f "$bin/../../../data/sample.cap" ]; then
+    nmhost default-capture 0 -q t_ok.dll -j "$tmp/default.json" &&
+    jcheck default-capture "$tmp/default.json" '
+assert d["capture"]["path"].lower().endswith("sample.cap"), d["capture"]["path"]
+assert d["capture"]["frames"] > 0, d["capture"]'
+fi
+nmhost ok 0 "${C[@]}" t_ok.dll -j "$tmp/ok.json" && jcheck ok "$tmp/ok.json" '
+e = E["t_ok.dll"]
+assert d["arch"] == "'"$arch"'", d["arch"]
+assert d["exit_status"] == 0, d["exit_status"]
+assert e["outcome"] == "done", (e["outcome"], e["message"])
+assert e["name"] == "t_ok", e["name"]
+assert e["status"]["state"] == "done" and e["status"]["percent"] == 100, e["status"]
+m = e["memory"]
+assert (m["allocs"], m["reallocs"], m["frees"], m["leaked_blocks"]) == (10, 1, 10, 0), m'
+contains ok-text "$tmp/ok.out" "outcome:  done"
+contains ok-text "$tmp/ok.out" "summary: 1 expert, 1 done; exit status 0"
+checks=$((checks + 1))
+grep -q $'\x1b' "$tmp/ok.err" && fail "ok: escape sequences on a stderr that is not a terminal"
+
+# JSON on stdout: nothing else may be there.
+nmhost json-stdout 0 -c "$cap" t_ok.dll -j - && jcheck json-stdout "$tmp/json-stdout.out" '
+assert E["t_ok.dll"]["outcome"] == "done"'
+
+# ---- memory accounting, faults ------------------------------------------------------
+nmhost leaker 0 "${C[@]}" t_leaker.dll -j "$tmp/leaker.json" && jcheck leaker "$tmp/leaker.json" '
+m = E["t_leaker.dll"]["memory"]
+assert (m["leaked_blocks"], m["leaked_bytes"]) == (1000, 100000), m'
+
+nmhost crash 1 "${C[@]}" t_crash_after_alloc.dll -j "$tmp/crash.json" && jcheck crash "$tmp/crash.json" '
+e = E["t_crash_after_alloc.dll"]
+f = e["fault"]
+assert e["outcome"] == "fault", e["outcome"]
+assert f["code"] == 0xC0000005 and f["name"] == "EXCEPTION_ACCESS_VIOLATION", f
+assert f["entry"] == "Run", f
+assert (f["module"] or "").lower() == "t_crash_after_alloc.dll", f
+assert f["access"] == "write" and int(f["target"], 16) == 0, f
+assert e["memory"]["allocs"] == 100, e["memory"]'
+contains crash-text "$tmp/crash.out" "EXCEPTION_ACCESS_VIOLATION in Run at t_crash_after_alloc.dll+0x"
+
+nmhost divzero 1 "${C[@]}" t_divzero.dll -j "$tmp/divzero.json" && jcheck divzero "$tmp/divzero.json" '
+f = E["t_divzero.dll"]["fault"]
+assert f["code"] == 0xC0000094 and f["name"] == "EXCEPTION_INT_DIVIDE_BY_ZERO", f
+assert f["access"] is None and f["target"] is None, f'
+
+# Several experts at once, faults among them: each keeps its own result, in order.
+nmhost together 1 "${C[@]}" t_ok.dll t_crash_after_alloc.dll t_leaker.dll t_divzero.dll \
+    -j "$tmp/together.json" && jcheck together "$tmp/together.json" '
+got = [e["outcome"] for e in d["experts"]]
+assert got == ["done", "fault", "done", "fault"], got
+assert E["t_leaker.dll"]["memory"]["leaked_blocks"] == 1000'
+
+# ---- experts that do not load or do not register -----------------------------------
+nmhost missing-dll 2 "${C[@]}" t_ok.dll no_such_expert.dll -j "$tmp/missing.json" &&
+jcheck missing-dll "$tmp/missing.json" '
+e = E["no_such_expert.dll"]
+assert e["outcome"] == "load_error" and e["message"], e
+assert e["name"] is None and e["status"] is None and e["memory"] is None, e
+assert E["t_ok.dll"]["outcome"] == "done"
+assert d["exit_status"] == 2'
+nmhost register-false 1 "${C[@]}" t_register_false.dll -j "$tmp/regfalse.json" &&
+jcheck register-false "$tmp/regfalse.json" '
+assert E["t_register_false.dll"]["outcome"] == "failed", E["t_register_false.dll"]'
+checks=$((checks + 1))
+(cd "$bin" && "$run" "$bin/nmhost.exe" "${C[@]}" t_dllmain_crash.dll -j "$tmp/dllmain.json") \
+    >/dev/null 2>&1
+rc=$?
+[ $rc = 1 ] || [ $rc = 2 ] || fail "dllmain-crash: exit $rc, expected 1 or 2"
+jcheck dllmain-crash "$tmp/dllmain.json" '
+assert E["t_dllmain_crash.dll"]["outcome"] in ("fault", "load_error"), E["t_dllmain_crash.dll"]'
+
+# ---- timeouts: cooperative stop, then hung ------------------------------------------
+start=$(date +%s)
+nmhost hung 1 "${C[@]}" -t 1 t_ignore_stop.dll -j "$tmp/hung.json" && jcheck hung "$tmp/hung.json" '
+assert E["t_ignore_stop.dll"]["outcome"] == "hung", E["t_ignore_stop.dll"]["outcome"]'
+checks=$((checks + 1))
+[ $(( $(date +%s) - start )) -le 20 ] || fail "hung: took $(( $(date +%s) - start )) s (timeout 1 s + 2 s grace)"
+nmhost terminated 1 "${C[@]}" --timeout=1 t_honour_stop.dll -j "$tmp/term.json" &&
+jcheck terminated "$tmp/term.json" '
+assert E["t_honour_stop.dll"]["outcome"] == "terminated", E["t_honour_stop.dll"]["outcome"]'
+
+# ---- frames and events --------------------------------------------------------------
+nmhost frames 0 "${C[@]}" t_frames.dll -j "$tmp/frames.json" && jcheck frames "$tmp/frames.json" '
+e = E["t_frames.dll"]
+assert e["outcome"] == "done", (e["outcome"], e["message"], e["status"])
+assert len(e["events"]) >= 1, e["events"]'
+if [ -f "$bin/t_events.dll" ]; then
+    nmhost events 0 "${C[@]}" t_events.dll -j "$tmp/events.json" && jcheck events "$tmp/events.json" '
+assert len(E["t_events.dll"]["events"]) >= 1'
+fi
+
+# ---- --list ---------------------------------------------------------------------------
+nmhost list 0 --list t_ok.dll t_config.dll -j "$tmp/list.json" && jcheck list "$tmp/list.json" '
+assert d["capture"] is None
+assert [e["outcome"] for e in d["experts"]] == ["loaded", "loaded"], d["experts"]
+assert E["t_config.dll"]["flags"] & 1 and E["t_config.dll"]["name"] == "t_config"'
+contains list-text "$tmp/list.out" "configurable"
+nmhost list-missing 2 --list t_ok.dll no_such_expert.dll
+
+# ---- --configure / --config ----------------------------------------------------------
+cfg=$tmp/experts.cfg
+nmhost no-config 1 "${C[@]}" t_config.dll -j "$tmp/noconfig.json" && jcheck no-config "$tmp/noconfig.json" '
+assert E["t_config.dll"]["outcome"] == "failed", E["t_config.dll"]'
+nmhost configure-1 0 "${C[@]}" --configure --config "$cfg" t_config.dll -j "$tmp/cfg1.json" &&
+jcheck configure-1 "$tmp/cfg1.json" '
+e = E["t_config.dll"]
+assert e["configured"] and not e["config_loaded"], e
+assert e["status"]["text"].startswith("config:v1"), e["status"]'
+checks=$((checks + 1))
+if [ "$(head -1 "$cfg" 2>/dev/null)" != "nmhost-config 1" ] ||
+   ! grep -qE $'^t_config.dll\t14000000' "$cfg"; then
+    fail "configure-1: $cfg does not hold a 20-byte t_config.dll entry: $(cat "$cfg" 2>&1)"
+fi
+nmhost configure-2 0 "${C[@]}" --configure --config "$cfg" t_config.dll -j "$tmp/cfg2.json" &&
+jcheck configure-2 "$tmp/cfg2.json" '
+e = E["t_config.dll"]
+assert e["configured"] and e["config_loaded"], e
+assert e["status"]["text"].startswith("config:v2"), e["status"]'
+nmhost config-load 0 "${C[@]}" --config "$cfg" t_config.dll -j "$tmp/cfg3.json" &&
+jcheck config-load "$tmp/cfg3.json" '
+e = E["t_config.dll"]
+assert e["config_loaded"] and not e["configured"], e
+assert e["status"]["text"].startswith("config:v2"), e["status"]'
+printf 'nmhost-config 1\nt_config.dll\tzz\n' >"$tmp/bad.cfg"
+nmhost config-bad 2 "${C[@]}" --config "$tmp/bad.cfg" t_config.dll
+
+# ---- the sample experts (the README's first command) --------------------------------
+for s in topusers protodist; do
+    [ -f "$bin/$s.dll" ] || continue
+    nmhost "$s" 0 "${C[@]}" "$s.dll" -j "$tmp/$s.json" && jcheck "$s" "$tmp/$s.json" '
+e = d["experts"][0]
+assert e["outcome"] == "done", (e["outcome"], e["message"], e["status"])'
+done
+
+echo "check-nmhost ($arch): $checks checks, $failures failed"
+[ $failures = 0 ]
