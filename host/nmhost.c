@@ -7,6 +7,7 @@
  * Exit status: 0 every expert finished (DONE); 1 any failed, faulted, was terminated or
  * hung; 2 bad usage, unreadable capture or config file, or an expert that did not load.
  */
+#include <fcntl.h>
 #include <io.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -632,6 +633,10 @@ static void run_all(const options *o, nm_report *r, HNMEXPERT *x,
             running[i] = FALSE;
             left--;
             fetch_result(x[i], &r->experts[i]);
+            /* Run is over, so nmapi must have decided; if not (its bug), never call the
+             * expert done. */
+            if (!r->experts[i].have_result || r->experts[i].result.outcome == NMSHIM_PENDING)
+                set_failed(&r->experts[i], "Run ended without an outcome from nmapi", 0);
         }
         progress_draw(&pr, r, x, running);
     }
@@ -645,7 +650,11 @@ static FILE *open_json(const char *path)
 {
     FILE *f;
     if (!path) return NULL;
-    if (!strcmp(path, "-")) return stdout;
+    if (!strcmp(path, "-")) {
+        /* Same bytes as a JSON file (LF), not msvcrt's text-mode CRLF. */
+        _setmode(_fileno(stdout), _O_BINARY);
+        return stdout;
+    }
     if (!(f = fopen(path, "wb"))) fprintf(stderr, "nmhost: cannot write %s\n", path);
     return f;
 }

@@ -90,6 +90,17 @@ static char *clean_dup(const char *s)
     return p;
 }
 
+/* Table cells longer than this end in "..." in the text report (the JSON has them
+ * whole): one 1000-character description should not bury the rest of the table. */
+#define CELL_MAX 160
+
+static char *cell_dup(const char *s)
+{
+    char *p = clean_dup(s);
+    if (p && strlen(p) > CELL_MAX) strcpy(p + CELL_MAX - 3, "...");
+    return p;
+}
+
 /* ---- column values (shared by both printers) -------------------------------------- */
 
 enum value_kind { VAL_NULL, VAL_NUMBER, VAL_BOOL, VAL_TEXT, VAL_EXPERT_STRING };
@@ -99,7 +110,7 @@ enum value_kind { VAL_NULL, VAL_NUMBER, VAL_BOOL, VAL_TEXT, VAL_EXPERT_STRING };
  * shown in memory byte order: NetMon experts copy addresses straight out of frames, so
  * the first byte in memory is the first octet (10.0.0.1 is stored 0a 00 00 01). */
 static enum value_kind column_value(const NMCOLUMNVARIANT *v, char *buf, size_t len,
-                                    const char **str)
+                                    const char **str, BOOL exact)
 {
     const BYTE *b;
     *str = NULL;
@@ -116,7 +127,9 @@ static enum value_kind column_value(const NMCOLUMNVARIANT *v, char *buf, size_t 
     case NMCOLUMNTYPE_VARTIME: {
         double d = v->Type == NMCOLUMNTYPE_FLOAT64 ? v->Value.Float64Val : v->Value.VarTimeVal;
         if (!isfinite(d)) return VAL_NULL;      /* JSON has no NaN/Inf */
-        format_double(d, buf, len);
+        /* JSON: every bit (tools compute with it); text: readable (93.63, not ...513). */
+        if (exact) format_double(d, buf, len);
+        else snprintf(buf, len, "%.10g", d);
         break;
     }
     case NMCOLUMNTYPE_YESNO:
@@ -162,7 +175,8 @@ static char *text_columns(const NMEVENTDATA *ev)
     for (i = 0; i < ev->NumColumns; i++) {
         char val[64], *name, *value;
         const char *str;
-        enum value_kind k = column_value(&ev->Column[i].VariantData, val, sizeof(val), &str);
+        enum value_kind k = column_value(&ev->Column[i].VariantData, val, sizeof(val), &str,
+                                          FALSE);
         size_t need;
         name = clean_dup(ev->Column[i].szColumnName);
         value = clean_dup(k == VAL_EXPERT_STRING ? str : k == VAL_NULL ? "-" : val);
@@ -200,8 +214,8 @@ static void text_events(FILE *out, const nm_expert_report *e)
     for (i = 0; i < e->nevents; i++) {
         const NMEVENTDATA *ev = e->events[i];
         cells[i][0] = clean_dup(severity_name(ev->Severity));
-        cells[i][1] = clean_dup(ev->szEventName);
-        cells[i][2] = clean_dup(ev->szDescription);
+        cells[i][1] = cell_dup(ev->szEventName);
+        cells[i][2] = cell_dup(ev->szDescription);
         cells[i][3] = text_columns(ev);
         for (c = 0; c < NCELL; c++) {
             size_t n = cells[i][c] ? strlen(cells[i][c]) : 0;
@@ -460,7 +474,7 @@ static void json_event(FILE *out, const NMEVENTDATA *ev, const char *indent)
         const NMCOLUMNVARIANT *v = &ev->Column[i].VariantData;
         char val[64];
         const char *str;
-        enum value_kind k = column_value(v, val, sizeof(val), &str);
+        enum value_kind k = column_value(v, val, sizeof(val), &str, TRUE);
         fputs(i ? ", {" : "{", out);
         json_key(out, "name", 1);  json_str(out, ev->Column[i].szColumnName);
         json_key(out, "type", 0);  fprintf(out, "\"%s\"", column_type_name(v->Type));

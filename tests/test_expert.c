@@ -1,4 +1,344 @@
-/* test_expert.c - placeholder: no tests yet (the runner fails a suite with no tests). */
+/*
+ * test_expert.c - suite "expert" (shim/expert.c, through nmapi.dll's host API): the
+ * lifecycle of real expert DLLs (tests/experts): load, Register, Configure, Run on its
+ * own thread and key, faults under the guard, leaks, stop, hung experts, and a host
+ * that survives all of it in one process.
+ */
+#include <string.h>
 #include "test_util.h"
-static const struct nm_test tests[] = { NM_TEST_END };
-const struct nm_suite suite_expert = { "expert", NULL, NULL, tests };
+
+static int init(void) { return nm_load_nmapi(); }
+
+#define OUTCOME(res, want) CHECK_MSG((res).outcome == (want), "outcome %d, expected %d: %s (status \"%s\")", \
+    (res).outcome, (want), (res).message, (res).status.szStatusText)
+
+static void run_fault(const char *dll, DWORD code, NMSHIM_RESULT *res)
+{
+    DWORD heaps = GetProcessHeaps(0, NULL);
+    HNMEXPERT e = nm_run_expert(dll, NULL, 30000, res);
+
+    OUTCOME(*res, NMSHIM_FAULT_OUTCOME);
+    CHECK_EQ_U(res->fault.code, code);
+    CHECK_STR(res->fault.entry, "Run");
+    /* A software exception's address lies in RaiseException (kernelbase), not the DLL. */
+    if (code != 0xE0001234) CHECK_STR(res->fault.module, dll);
+    CHECK(res->fault.module[0] != 0 && res->fault.offset != 0);
+    /* The expert's heap is gone: the process has the heaps it had before the run. */
+    CHECK_EQ_U(GetProcessHeaps(0, NULL), heaps);
+    nm.NmShimUnloadExpert(e);
+}
+
+static void test_expert_ok(void)
+{
+    NMSHIM_RESULT res;
+    EXPERTENUMINFO info;
+    HNMEXPERT e = nm_run_expert("t_ok.dll", NULL, 30000, &res);
+
+    OUTCOME(res, NMSHIM_DONE);
+    CHECK_EQ_U(res.status.Status, EXPERTSTATUS_DONE);
+    CHECK_EQ_U(res.status.PercentDone, 100);          /* the host sets 100 at success */
+    CHECK_EQ_U(res.memory.allocs, 10);
+    CHECK_EQ_U(res.memory.reallocs, 1);
+    CHECK_EQ_U(res.memory.frees, 10);
+    CHECK_EQ_U(res.memory.leaked_blocks, 0);
+    CHECK_EQ_U(nm.NmShimGetExpertInfo(e, &info), NMERR_SUCCESS);
+    CHECK_STR(info.szName, "t_ok");
+    CHECK_EQ_PTR(info.hExpert, e);
+    CHECK(info.hModule != NULL && info.pRunProc != NULL);
+    nm.NmShimUnloadExpert(e);
+}
+
+static void test_expert_decorated_exports(void)
+{
+    NMSHIM_RESULT res;
+    HNMEXPERT e = nm_run_expert("t_decorated.dll", NULL, 30000, &res);
+
+    /* i686: Register@4/Run@20 are found by the fallback spellings. */
+    OUTCOME(res, NMSHIM_DONE);
+    nm.NmShimUnloadExpert(e);
+}
+
+static void test_expert_crash_after_alloc(void)
+{
+    NMSHIM_RESULT res;
+
+    run_fault("t_crash_after_alloc.dll", EXCEPTION_ACCESS_VIOLATION, &res);
+    CHECK_STR(res.fault.name, "EXCEPTION_ACCESS_VIOLATION");
+    CHECK_EQ_U(res.fault.av_access, 1);               /* a write */
+    CHECK_EQ_U(res.fault.av_target, 0);               /* through NULL */
+    CHECK_EQ_U(res.memory.allocs, 100);
+    CHECK_EQ_U(res.memory.leaked_blocks, 100);        /* freed by the heap's destruction */
+    CHECK_EQ_U(res.memory.leaked_bytes, 100000);
+}
+
+static void test_expert_divide_by_zero(void)
+{
+    NMSHIM_RESULT res;
+    run_fault("t_divzero.dll", EXCEPTION_INT_DIVIDE_BY_ZERO, &res);
+}
+
+static void test_expert_raise(void)
+{
+    NMSHIM_RESULT res;
+
+    run_fault("t_raise.dll", 0xE0001234, &res);
+    CHECK_EQ_U(res.fault.nparams, 3);
+    CHECK_EQ_U(res.fault.params[0], 0x11);
+    CHECK_EQ_U(res.fault.params[1], 0x22);
+    CHECK_EQ_U(res.fault.params[2], 0x33);
+}
+
+static void test_expert_stack_overflow_three_times(void)
+{
+    NMSHIM_RESULT res;
+    int i;
+
+    for (i = 0; i < 3; i++) run_fault("t_stackoverflow.dll", STATUS_STACK_OVERFLOW, &res);
+    nm.NmShimUnloadExpert(nm_run_expert("t_ok.dll", NULL, 30000, &res));
+    OUTCOME(res, NMSHIM_DONE);
+}
+
+static void test_expert_dllmain_crash(void)
+{
+    NMSHIM_RESULT res;
+    HNMEXPERT e = NULL;
+
+    CHECK(nm.NmShimLoadExpert(nm_test_path("t_dllmain_crash.dll"), &e) != NMERR_SUCCESS);
+    CHECK(e != NULL);
+    if (!e) return;
+    nm.NmShimGetResult(e, &res);
+    /* Either our guard caught it (entry DllMain) or Wine's loader did and failed the
+     * load: both are reported, neither kills the host. */
+    CHECK_MSG(res.outcome == NMSHIM_LOAD_ERROR ||
+              (res.outcome == NMSHIM_FAULT_OUTCOME && !strcmp(res.fault.entry, "DllMain")),
+              "outcome %d: %s", res.outcome, res.message);
+    CHECK(res.message[0] != 0);
+    CHECK_EQ_U(nm.NmShimStartExpert(e, NULL), NMERR_INVALID_PARAMETER);
+    nm.NmShimUnloadExpert(e);
+}
+
+static void test_expert_register_false(void)
+{
+    NMSHIM_RESULT res;
+    HNMEXPERT e = NULL;
+
+    CHECK_EQ_U(nm.NmShimLoadExpert(nm_test_path("t_register_false.dll"), &e), NMERR_EXPERT_REPORT_FAILED);
+    nm.NmShimGetResult(e, &res);
+    OUTCOME(res, NMSHIM_FAILED);
+    CHECK_STR(res.message, "Register returned FALSE");
+    nm.NmShimUnloadExpert(e);
+}
+
+static void test_expert_missing_file(void)
+{
+    NMSHIM_RESULT res;
+    HNMEXPERT e = NULL;
+
+    CHECK_EQ_U(nm.NmShimLoadExpert(nm_test_path("no_such_expert.dll"), &e), NMERR_LOAD_EXPERT_FAILED);
+    nm.NmShimGetResult(e, &res);
+    OUTCOME(res, NMSHIM_LOAD_ERROR);
+    nm.NmShimUnloadExpert(e);
+    /* A DLL that is not an expert: nmapi.dll itself has no Register. */
+    CHECK_EQ_U(nm.NmShimLoadExpert(nm_test_path("nmapi.dll"), &e), NMERR_LOAD_EXPERT_FAILED);
+    nm.NmShimGetResult(e, &res);
+    OUTCOME(res, NMSHIM_LOAD_ERROR);
+    CHECK(strstr(res.message, "Register") != NULL);
+    nm.NmShimUnloadExpert(e);
+}
+
+static void test_expert_leaker(void)
+{
+    NMSHIM_RESULT res;
+    DWORD heaps = GetProcessHeaps(0, NULL);
+
+    nm.NmShimUnloadExpert(nm_run_expert("t_leaker.dll", NULL, 30000, &res));
+    OUTCOME(res, NMSHIM_DONE);
+    CHECK_EQ_U(res.memory.leaked_blocks, 1000);
+    CHECK_EQ_U(res.memory.leaked_bytes, 100000);
+    CHECK_EQ_U(GetProcessHeaps(0, NULL), heaps);
+}
+
+static void test_expert_double_free(void)
+{
+    NMSHIM_RESULT res;
+
+    nm.NmShimUnloadExpert(nm_run_expert("t_double_free.dll", NULL, 30000, &res));
+    OUTCOME(res, NMSHIM_DONE);
+    CHECK_EQ_U(res.memory.bad_calls, 1);
+    CHECK_EQ_U(res.memory.frees, 1);
+}
+
+static void test_expert_foreign_free(void)
+{
+    NMSHIM_RUN_PARAMS params;
+    NMSHIM_RESULT rv, rf;
+    HNMEXPERT v = NULL, f = NULL;
+
+    memset(&params, 0, sizeof(params));
+    CHECK_EQ_U(nm.NmShimLoadExpert(nm_test_path("t_victim.dll"), &v), NMERR_SUCCESS);
+    CHECK_EQ_U(nm.NmShimLoadExpert(nm_test_path("t_foreign_free.dll"), &f), NMERR_SUCCESS);
+    CHECK_EQ_U(nm.NmShimStartExpert(v, &params), NMERR_SUCCESS);
+    CHECK_EQ_U(nm.NmShimStartExpert(f, &params), NMERR_SUCCESS);
+    nm.NmShimWaitExpert(v, 30000);
+    nm.NmShimWaitExpert(f, 30000);
+    nm.NmShimGetResult(v, &rv);
+    nm.NmShimGetResult(f, &rf);
+    OUTCOME(rf, NMSHIM_DONE);       /* got NMERR_INVALID_PARAMETER three times */
+    OUTCOME(rv, NMSHIM_DONE);       /* its block was intact */
+    CHECK_EQ_U(rf.memory.bad_calls, 3);
+    CHECK_EQ_U(rv.memory.leaked_blocks, 0);
+    nm.NmShimUnloadExpert(v);
+    nm.NmShimUnloadExpert(f);
+}
+
+static void test_expert_threads(void)
+{
+    NMSHIM_RESULT res;
+
+    nm.NmShimUnloadExpert(nm_run_expert("t_threads.dll", NULL, 60000, &res));
+    OUTCOME(res, NMSHIM_DONE);
+    CHECK_EQ_U(res.memory.allocs, 4000);
+    CHECK_EQ_U(res.memory.reallocs, 4000);
+    CHECK_EQ_U(res.memory.frees, 4000);
+    CHECK_EQ_U(res.memory.leaked_blocks, 0);
+}
+
+static void test_expert_cxx_exceptions_stay_its_own(void)
+{
+    NMSHIM_RESULT res;
+
+    nm.NmShimUnloadExpert(nm_run_expert("t_cxx_throw.dll", NULL, 30000, &res));
+    OUTCOME(res, NMSHIM_DONE);
+}
+
+static void test_expert_honours_stop(void)
+{
+    NMSHIM_RESULT res;
+    HNMEXPERT e = NULL;
+
+    CHECK_EQ_U(nm.NmShimLoadExpert(nm_test_path("t_honour_stop.dll"), &e), NMERR_SUCCESS);
+    CHECK_EQ_U(nm.NmShimStartExpert(e, NULL), NMERR_SUCCESS);
+    CHECK_EQ_U(nm.NmShimWaitExpert(e, 200), NMERR_TIMEOUT);
+    CHECK_EQ_U(nm.NmShimStopExpert(e, 10000), NMERR_SUCCESS);
+    nm.NmShimGetResult(e, &res);
+    OUTCOME(res, NMSHIM_TERMINATED);
+    CHECK_EQ_U(res.status.Status, EXPERTSTATUS_ABORTED);
+    nm.NmShimUnloadExpert(e);
+}
+
+static void test_expert_ignores_stop(void)
+{
+    NMSHIM_RESULT res;
+    HNMEXPERT e = NULL;
+    HANDLE release = CreateEventA(NULL, TRUE, FALSE, "nmshim_release_hung");
+
+    ResetEvent(release);
+    CHECK_EQ_U(nm.NmShimLoadExpert(nm_test_path("t_ignore_stop.dll"), &e), NMERR_SUCCESS);
+    CHECK_EQ_U(nm.NmShimStartExpert(e, NULL), NMERR_SUCCESS);
+    Sleep(100);
+    CHECK_EQ_U(nm.NmShimStopExpert(e, 300), NMERR_TIMEOUT);
+    nm.NmShimGetResult(e, &res);
+    OUTCOME(res, NMSHIM_HUNG);
+    /* Once it lets go, the run ends like any stopped run and everything is freed. */
+    SetEvent(release);
+    CHECK_EQ_U(nm.NmShimWaitExpert(e, 30000), NMERR_SUCCESS);
+    nm.NmShimGetResult(e, &res);
+    OUTCOME(res, NMSHIM_TERMINATED);
+    nm.NmShimUnloadExpert(e);
+    CloseHandle(release);
+}
+
+static void test_expert_configure_then_run(void)
+{
+    NMSHIM_RESULT res;
+    EXPERTENUMINFO info;
+    HNMEXPERT e = NULL;
+    BYTE cfg[64];
+    DWORD len = 0;
+
+    CHECK_EQ_U(nm.NmShimLoadExpert(nm_test_path("t_config.dll"), &e), NMERR_SUCCESS);
+    nm.NmShimGetExpertInfo(e, &info);
+    CHECK(info.Flags & EXPERT_ENUM_FLAG_CONFIGURABLE);
+    CHECK_EQ_U(nm.NmShimConfigureExpert(e, NULL), NMERR_SUCCESS);
+    CHECK_EQ_U(nm.NmShimGetConfig(e, cfg, sizeof(cfg), &len), NMERR_SUCCESS);
+    CHECK_EQ_U(len, 20);
+    CHECK_EQ_U(*(DWORD *)cfg, 20);
+    CHECK(!memcmp(cfg + 4, "config:v1", 9));
+    CHECK_EQ_U(nm.NmShimStartExpert(e, NULL), NMERR_SUCCESS);
+    nm.NmShimWaitExpert(e, 30000);
+    nm.NmShimGetResult(e, &res);
+    OUTCOME(res, NMSHIM_DONE);      /* saw the config under a new key; old key dead */
+    CHECK(!strncmp(res.status.szStatusText, "config:v1", 9));
+    nm.NmShimUnloadExpert(e);
+
+    /* A stored config goes into Configure in that key's heap; the expert grows it. */
+    CHECK_EQ_U(nm.NmShimLoadExpert(nm_test_path("t_config.dll"), &e), NMERR_SUCCESS);
+    CHECK_EQ_U(nm.NmShimSetConfig(e, cfg, len), NMERR_SUCCESS);
+    CHECK_EQ_U(nm.NmShimConfigureExpert(e, NULL), NMERR_SUCCESS);
+    CHECK_EQ_U(nm.NmShimGetConfig(e, cfg, sizeof(cfg), &len), NMERR_SUCCESS);
+    CHECK_EQ_U(len, 36);
+    CHECK(!memcmp(cfg + 4, "config:v2", 9));
+    CHECK_EQ_U(nm.NmShimSetConfig(e, cfg, 7), NMERR_INVALID_PARAMETER);   /* length mismatch */
+    nm.NmShimUnloadExpert(e);
+}
+
+/* Every misbehaving expert in one process, then a good one still runs. */
+static void test_expert_host_survives_all(void)
+{
+    static const char *bad[] = { "t_crash_after_alloc.dll", "t_divzero.dll", "t_raise.dll",
+        "t_stackoverflow.dll", "t_dllmain_crash.dll", "t_register_false.dll", "t_leaker.dll",
+        "t_double_free.dll" };
+    NMSHIM_RESULT res;
+    DWORD heaps = GetProcessHeaps(0, NULL);
+    size_t i;
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        nm.NmShimUnloadExpert(nm_run_expert(bad[i], NULL, 30000, &res));
+    nm.NmShimUnloadExpert(nm_run_expert("t_ok.dll", NULL, 30000, &res));
+    OUTCOME(res, NMSHIM_DONE);
+    CHECK_EQ_U(GetProcessHeaps(0, NULL), heaps);
+}
+
+/* 1,000 faulting runs: no heap and no handle left behind. */
+static void test_expert_thousand_faults_leak_nothing(void)
+{
+    DWORD heaps10 = 0, handles10 = 0, handles = 0, i, faults = 0;
+    NMSHIM_RESULT res;
+
+    for (i = 0; i < 1000; i++) {
+        nm.NmShimUnloadExpert(nm_run_expert("t_crash_after_alloc.dll", NULL, 30000, &res));
+        faults += res.outcome == NMSHIM_FAULT_OUTCOME;
+        if (i == 9) {
+            heaps10 = GetProcessHeaps(0, NULL);
+            GetProcessHandleCount(GetCurrentProcess(), &handles10);
+        }
+    }
+    GetProcessHandleCount(GetCurrentProcess(), &handles);
+    CHECK_EQ_U(faults, 1000);
+    CHECK_EQ_U(GetProcessHeaps(0, NULL), heaps10);
+    CHECK_EQ_U(handles, handles10);
+}
+
+static const struct nm_test tests[] = {
+    NM_TEST(test_expert_ok),
+    NM_TEST(test_expert_decorated_exports),
+    NM_TEST(test_expert_crash_after_alloc),
+    NM_TEST(test_expert_divide_by_zero),
+    NM_TEST(test_expert_raise),
+    NM_TEST(test_expert_stack_overflow_three_times),
+    NM_TEST(test_expert_dllmain_crash),
+    NM_TEST(test_expert_register_false),
+    NM_TEST(test_expert_missing_file),
+    NM_TEST(test_expert_leaker),
+    NM_TEST(test_expert_double_free),
+    NM_TEST(test_expert_foreign_free),
+    NM_TEST(test_expert_threads),
+    NM_TEST(test_expert_cxx_exceptions_stay_its_own),
+    NM_TEST(test_expert_honours_stop),
+    NM_TEST(test_expert_ignores_stop),
+    NM_TEST(test_expert_configure_then_run),
+    NM_TEST(test_expert_host_survives_all),
+    NM_TEST(test_expert_thousand_faults_leak_nothing),
+    NM_TEST_END
+};
+const struct nm_suite suite_expert = { "expert", init, NULL, tests };

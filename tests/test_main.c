@@ -85,6 +85,38 @@ int nm_load_nmapi(void)
     return 0;
 }
 
+HNMEXPERT nm_run_expert(const char *dll, HNMCAPTURE capture, DWORD timeout_ms, NMSHIM_RESULT *res)
+{
+    NMSHIM_RUN_PARAMS params;
+    HNMEXPERT e = NULL;
+
+    memset(res, 0, sizeof(*res));
+    memset(&params, 0, sizeof(params));
+    params.capture = capture;
+    if (nm.NmShimLoadExpert(nm_test_path(dll), &e) == NMERR_SUCCESS) {
+        if (nm.NmShimStartExpert(e, &params) == NMERR_SUCCESS) nm.NmShimWaitExpert(e, timeout_ms);
+    }
+    if (e) nm.NmShimGetResult(e, res);
+    return e;
+}
+
+HNMCAPTURE nm_open_sample(NMSHIM_CAPTURE_INFO *info)
+{
+    char path[MAX_PATH], err[256];
+    HNMCAPTURE cap = NULL;
+    char *p;
+
+    /* The source tree is a Unix path: under Wine it is reachable through drive Z:. */
+    snprintf(path, sizeof(path), "Z:%s/data/sample.cap", NMSHIM_SOURCE_DIR);
+    for (p = path; *p; p++) if (*p == '/') *p = '\\';
+    if (nm.NmShimOpenCapture(path, &cap, err, sizeof(err)) != NMERR_SUCCESS) {
+        fprintf(stderr, "cannot open %s: %s\n", path, err);
+        return NULL;
+    }
+    if (info) nm.NmShimGetCaptureInfo(cap, info);
+    return cap;
+}
+
 static void usage(void)
 {
     fprintf(stderr, "usage: nmapi_tests [--list] [-s SUITE] [-t TEST]\n");

@@ -369,7 +369,7 @@ static DWORD WINAPI worker_fn(void *arg)
         } else if (op == 0) {
             SIZE_T n = (x >> 3) % 600;
             void *q = nm.ExpertReallocMemory(w->key, slots[s], n, &err);
-            if (q) { w->reallocs++; w->live_bytes += n - sizes[s]; slots[s] = q; sizes[s] = n; }
+            if (q) { w->reallocs++; w->live_bytes = w->live_bytes + n - sizes[s]; slots[s] = q; sizes[s] = n; }
             else w->failures++;
         } else {
             if (nm.ExpertMemorySize(w->key, slots[s]) != sizes[s]) w->failures++;

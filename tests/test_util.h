@@ -78,4 +78,10 @@ const char *nm_test_path(const char *name);
 /* Folder for files a test writes (under the build tree); created on first use. */
 const char *nm_test_tmp(const char *name);
 
+/* Loads an expert (tests/experts), runs it on capture (may be NULL), waits up to
+ * timeout_ms, fills *res; returns the expert handle for the caller to unload. */
+HNMEXPERT nm_run_expert(const char *dll, HNMCAPTURE capture, DWORD timeout_ms, NMSHIM_RESULT *res);
+/* The bundled sample capture (data/sample.cap in the source tree), opened. */
+HNMCAPTURE nm_open_sample(NMSHIM_CAPTURE_INFO *info);
+
 #endif /* NM_TEST_UTIL_H */

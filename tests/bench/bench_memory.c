@@ -265,6 +265,21 @@ static double raw_end(void **all)
     return (t1 - t0) * 1e9;
 }
 
+/* The floor for any end: one HeapDestroy of a raw heap holding the same blocks. */
+static double raw_destroy_only(void)
+{
+    HANDLE heap = new_heap();
+    double t0, t1;
+    int i;
+
+    for (i = 0; i < END_BLOCKS; i++)
+        if (!HeapAlloc(heap, HEAP_ZERO_MEMORY, 16 + (i & 7) * 8)) fail("HeapAlloc (end)", 0);
+    t0 = nm_bench_now();
+    if (!HeapDestroy(heap)) fail("HeapDestroy (end)", 0);
+    t1 = nm_bench_now();
+    return (t1 - t0) * 1e9;
+}
+
 /* ---- threads: each on its own key (or raw heap), started together ---------------- */
 struct worker {
     HANDLE thread, ready, go;
@@ -272,6 +287,8 @@ struct worker {
     HANDLE heap;
     void *win[WINDOW];
     int ops;
+    int compute;                /* calibration: pure arithmetic, no memory calls */
+    unsigned sink;
     double t;                   /* ns/op of this thread's loop (unused, kept for checks) */
 };
 
@@ -279,6 +296,14 @@ static DWORD WINAPI worker_main(void *arg)
 {
     struct worker *w = arg;
 
+    if (w->compute) {
+        unsigned x = 1, i;
+        SetEvent(w->ready);
+        WaitForSingleObject(w->go, INFINITE);
+        for (i = 0; i < (unsigned)w->ops * 64u; i++) x = x * 1664525u + 1013904223u;
+        w->sink = x;
+        return 0;
+    }
     if (w->key) shim_fill(w->key, w->win, 64);
     else raw_fill(w->heap, HEAP_ZERO_MEMORY, w->win, 64);
     SetEvent(w->ready);
@@ -288,7 +313,8 @@ static DWORD WINAPI worker_main(void *arg)
     return 0;
 }
 
-/* Wall-clock ns per op of nthreads threads, each doing ops alloc+free pairs. */
+/* Wall-clock ns per op of nthreads threads, each doing ops alloc+free pairs; shim:
+ * 1 own key each, 0 own raw heap each, -1 arithmetic only (are 2 cores free?). */
 static double run_threads(int nthreads, int shim, int ops)
 {
     static struct worker w[2];
@@ -300,7 +326,8 @@ static double run_threads(int nthreads, int shim, int ops)
     for (i = 0; i < nthreads; i++) {
         w[i].go = go;
         w[i].ops = ops;
-        w[i].key = shim ? new_key() : NULL;
+        w[i].compute = shim < 0;
+        w[i].key = shim > 0 ? new_key() : NULL;
         w[i].heap = shim ? NULL : new_heap();
         if (!(w[i].ready = CreateEventA(NULL, TRUE, FALSE, NULL))) fail("CreateEventA", 0);
         if (!(th[i] = w[i].thread = CreateThread(NULL, 0, worker_main, &w[i], 0, NULL)))
@@ -314,8 +341,8 @@ static double run_threads(int nthreads, int shim, int ops)
     for (i = 0; i < nthreads; i++) {
         CloseHandle(w[i].thread);
         CloseHandle(w[i].ready);
-        if (shim) end_key(w[i].key);
-        else HeapDestroy(w[i].heap);
+        if (shim > 0) end_key(w[i].key);
+        else if (!shim) HeapDestroy(w[i].heap);
     }
     CloseHandle(go);
     return (t1 - t0) * 1e9 / ((double)ops * nthreads);
@@ -366,61 +393,76 @@ static void info(const char *op, double raw)
 static void bench_pairs(SIZE_T size)
 {
     HEXPERTKEY key = new_key();
-    HANDLE hz = new_heap(), hp = new_heap();
-    static void *ws[WINDOW], *wz[WINDOW], *wp[WINDOW];
+    HANDLE hz = new_heap(), hp = new_heap(), hn = HeapCreate(HEAP_NO_SERIALIZE, 0, 0);
+    static void *ws[WINDOW], *wz[WINDOW], *wp[WINDOW], *wn[WINDOW];
     double *s = calloc(reps, sizeof(double)), *z = calloc(reps, sizeof(double));
-    double *p = calloc(reps, sizeof(double));
+    double *p = calloc(reps, sizeof(double)), *n = calloc(reps, sizeof(double));
     char op[64];
     int i;
 
-    if (!s || !z || !p) fail("calloc", 0);
+    if (!s || !z || !p || !n) fail("calloc", 0);
+    if (!hn) fail("HeapCreate(HEAP_NO_SERIALIZE)", 0);
     shim_fill(key, ws, size);
     raw_fill(hz, HEAP_ZERO_MEMORY, wz, size);
     raw_fill(hp, 0, wp, size);
+    raw_fill(hn, HEAP_ZERO_MEMORY, wn, size);
     /* One untimed round each: first-touch page faults and table growth are not the
      * steady state an expert's main loop sees. */
     shim_pairs(key, ws, size, pair_ops / 4 + 1);
     raw_pairs(hz, HEAP_ZERO_MEMORY, wz, size, pair_ops / 4 + 1);
     raw_pairs(hp, 0, wp, size, pair_ops / 4 + 1);
+    raw_pairs(hn, HEAP_ZERO_MEMORY, wn, size, pair_ops / 4 + 1);
     for (i = 0; i < reps; i++) {
         s[i] = shim_pairs(key, ws, size, pair_ops);
         z[i] = raw_pairs(hz, HEAP_ZERO_MEMORY, wz, size, pair_ops);
         p[i] = raw_pairs(hp, 0, wp, size, pair_ops);
+        n[i] = raw_pairs(hn, HEAP_ZERO_MEMORY, wn, size, pair_ops);
     }
     snprintf(op, sizeof(op), "alloc+free %lu B (%d live)", (unsigned long)size, WINDOW);
     row_le(op, nm_bench_median(s, reps), nm_bench_median(z, reps), 1.25);
     snprintf(op, sizeof(op), "  raw without HEAP_ZERO_MEMORY");
     info(op, nm_bench_median(p, reps));
+    /* The shim's own heap kind (HEAP_NO_SERIALIZE, zeroed) without the shim around it:
+     * separates what the heap kind costs from what the wrapper costs. */
+    info("  raw on a HEAP_NO_SERIALIZE heap", nm_bench_median(n, reps));
     end_key(key);
     HeapDestroy(hz);
     HeapDestroy(hp);
-    free(s), free(z), free(p);
+    HeapDestroy(hn);
+    free(s), free(z), free(p), free(n);
 }
 
 static void bench_chain(void)
 {
     HEXPERTKEY key = new_key();
-    HANDLE heap = new_heap();
-    static void *ws[WINDOW], *wr[WINDOW];
+    HANDLE heap = new_heap(), hn = HeapCreate(HEAP_NO_SERIALIZE, 0, 0);
+    static void *ws[WINDOW], *wr[WINDOW], *wn[WINDOW];
     double *s = calloc(reps, sizeof(double)), *r = calloc(reps, sizeof(double));
+    double *n = calloc(reps, sizeof(double));
     int i;
 
-    if (!s || !r) fail("calloc", 0);
+    if (!s || !r || !n) fail("calloc", 0);
+    if (!hn) fail("HeapCreate(HEAP_NO_SERIALIZE)", 0);
     /* Chains grow among live blocks, as in an expert that keeps other state. */
     shim_fill(key, ws, 64);
     raw_fill(heap, HEAP_ZERO_MEMORY, wr, 64);
+    raw_fill(hn, HEAP_ZERO_MEMORY, wn, 64);
     shim_chains(key, 2);
     raw_chains(heap, 2);
+    raw_chains(hn, 2);
     for (i = 0; i < reps; i++) {
         s[i] = shim_chains(key, chains);
         r[i] = raw_chains(heap, chains);
+        n[i] = raw_chains(hn, chains);
     }
     row_le("realloc chain 16 B -> 1 MiB (+free)", nm_bench_median(s, reps),
            nm_bench_median(r, reps), 1.25);
+    info("  raw on a HEAP_NO_SERIALIZE heap", nm_bench_median(n, reps));
     printf("  (ns per chain: 1 alloc, 16 reallocs, 1 free)\n");
     end_key(key);
     HeapDestroy(heap);
-    free(s), free(r);
+    HeapDestroy(hn);
+    free(s), free(r), free(n);
 }
 
 static void bench_size(void)
@@ -449,17 +491,19 @@ static void bench_size(void)
 
 static void bench_end(void)
 {
-    int n = reps < 3 ? reps : 3, i;     /* each repetition allocates 2 x 100,000 blocks */
+    int n = reps < 5 ? reps : 5, i;     /* each repetition allocates 3 x 100,000 blocks */
     void **all = malloc(END_BLOCKS * sizeof(void *));
-    double s[8], r[8];
+    double s[8], r[8], d[8];
 
     if (!all) fail("malloc", 0);
     for (i = 0; i < n; i++) {
         s[i] = shim_end();
         r[i] = raw_end(all);
+        d[i] = raw_destroy_only();
     }
     row_ge("end instance, 100000 live blocks", nm_bench_median(s, n) / END_BLOCKS,
            nm_bench_median(r, n) / END_BLOCKS, 10.0, "  (ns per block; ratio = speedup)");
+    info("  raw HeapDestroy alone (the floor)", nm_bench_median(d, n) / END_BLOCKS);
     free(all);
 }
 
@@ -467,15 +511,18 @@ static void bench_threads(void)
 {
     double *s1 = calloc(reps, sizeof(double)), *s2 = calloc(reps, sizeof(double));
     double *r1 = calloc(reps, sizeof(double)), *r2 = calloc(reps, sizeof(double));
+    double *c1 = calloc(reps, sizeof(double)), *c2 = calloc(reps, sizeof(double));
     int i;
 
-    if (!s1 || !s2 || !r1 || !r2) fail("calloc", 0);
+    if (!s1 || !s2 || !r1 || !r2 || !c1 || !c2) fail("calloc", 0);
     run_threads(1, 1, thread_ops / 4 + 1);
     for (i = 0; i < reps; i++) {
         s1[i] = run_threads(1, 1, thread_ops);
         s2[i] = run_threads(2, 1, thread_ops);
         r1[i] = run_threads(1, 0, thread_ops);
         r2[i] = run_threads(2, 0, thread_ops);
+        c1[i] = run_threads(1, -1, thread_ops);
+        c2[i] = run_threads(2, -1, thread_ops);
     }
     /* Wall ns per op: 2 threads' wall time over their total ops vs 1 thread's. The
      * speedup in ops/s is 1-thread ns/op over 2-thread ns/op. */
@@ -484,7 +531,12 @@ static void bench_threads(void)
     printf("%-40s %12.1f %12.1f %8.2fx %10s  %s\n", "  raw heaps: 2 threads vs 1 (information)",
            nm_bench_median(r2, reps), nm_bench_median(r1, reps),
            nm_bench_median(r1, reps) / nm_bench_median(r2, reps), "", "(information)");
-    free(s1), free(s2), free(r1), free(r2);
+    /* If arithmetic alone does not scale, the machine is busy and the row above says
+     * nothing about the shim. */
+    printf("%-40s %12.1f %12.1f %8.2fx %10s  %s\n", "  calibration: arithmetic 2 vs 1 thread",
+           nm_bench_median(c2, reps), nm_bench_median(c1, reps),
+           nm_bench_median(c1, reps) / nm_bench_median(c2, reps), "", "(are 2 cores free?)");
+    free(s1), free(s2), free(r1), free(r2), free(c1), free(c2);
 }
 
 int main(void)

@@ -25,7 +25,7 @@ BOOL WINAPI Run(HEXPERTKEY key, PEXPERTCONFIG config, PEXPERTSTARTUPINFO startup
 {
     /* volatile: the compiler may neither prove the pointer NULL (and emit a trap
      * instruction instead of the write) nor drop the store. */
-    int *volatile bad = NULL;
+    volatile int *volatile bad = NULL;
     DWORD err;
     int i;
 

@@ -13,7 +13,7 @@ BOOL WINAPI DllMain(HINSTANCE inst, DWORD reason, LPVOID reserved);
 BOOL WINAPI DllMain(HINSTANCE inst, DWORD reason, LPVOID reserved)
 {
     /* volatile: keeps the store a real store to address 0, not a trap. */
-    int *volatile bad = NULL;
+    volatile int *volatile bad = NULL;
 
     (void)inst; (void)reserved;
 

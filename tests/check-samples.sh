@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# check-samples.sh - checks the numbers of the two sample experts (Top Users, Protocol
+# Distribution) against tshark's: runs them with nmhost.exe under Wine on several
+# captures (data/sample.cap, a synthetic pcap made by check-samples.py, and pcapng
+# copies of both made with editcap) and compares every event with what tshark decodes.
+#   tests/check-samples.sh BIN_DIR ARCH        (ARCH: i686 or x86_64)
+# Exit: 0 all matched, 1 a mismatch or a failed run (each printed), 2 bad usage,
+# 77 skipped with the reason printed (CTest SKIP_RETURN_CODE), never counted as passed.
+set -u
+if [ $# -ne 2 ]; then echo "usage: $0 BIN_DIR ARCH" >&2; exit 2; fi
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/.." && pwd)
+bin=$(cd "$1" 2>/dev/null && pwd) || { echo "check-samples: no folder $1" >&2; exit 1; }
+arch=$2
+case "$arch" in
+    x86_64) run=$top/scripts/wine64-run ;;
+    i686)   run=$top/scripts/wine32-run ;;
+    *) echo "check-samples: ARCH must be i686 or x86_64" >&2; exit 2 ;;
+esac
+helper=$here/check-samples.py
+skip() { echo "SKIPPED: $*"; exit 77; }
+command -v python3 >/dev/null || skip "python3 not found (makes the capture, reads JSON)"
+command -v tshark >/dev/null || skip "tshark not found (the reference decoder)"
+command -v editcap >/dev/null || skip "editcap not found (makes the pcapng copies)"
+for f in nmhost.exe topusers.dll protodist.dll; do
+    [ -f "$bin/$f" ] || { echo "check-samples: $bin/$f not built" >&2; exit 1; }
+done
+case "$bin" in "$top"/*) ;; *) [ "$arch" = i686 ] && skip "i686 runs need $bin under $top" ;; esac
+
+# Start the wineserver detached first, or it inherits our redirections and the run
+# hangs on the pipe (TOOLCHAIN.md). Left running: other CTest tests may be using it.
+"$run" --server -p
+[ $? = 125 ] && skip "Wine for $arch is not available (wrapper exit 125)"
+
+# Work files live beside the exe: the i686 chroot only sees the repository.
+tmp=$bin/check-samples.$$
+mkdir -p "$tmp" || exit 1
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# The captures: NAME:PATH. sample.cap is the other helpers' NetMon 2.x capture.
+captures=()
+if [ -f "$top/data/sample.cap" ]; then
+    captures+=("sample.cap:$top/data/sample.cap")
+    if editcap -F pcapng "$top/data/sample.cap" "$tmp/sample.pcapng" 2>"$tmp/editcap.err"; then
+        captures+=("sample.pcapng:$tmp/sample.pcapng")
+    else
+        fail "editcap could not convert data/sample.cap: $(head -1 "$tmp/editcap.err")"
+    fi
+else
+    echo "note: no data/sample.cap; only the synthetic captures are checked"
+fi
+python3 "$helper" gen "$tmp/gen.pcap" || { echo "check-samples: gen failed" >&2; exit 1; }
+captures+=("gen.pcap:$tmp/gen.pcap")
+if editcap -F pcapng "$tmp/gen.pcap" "$tmp/gen.pcapng" 2>"$tmp/editcap.err"; then
+    captures+=("gen.pcapng:$tmp/gen.pcapng")
+else
+    fail "editcap could not write pcapng: $(head -1 "$tmp/editcap.err")"
+fi
+
+fields=()
+for f in $(python3 "$helper" fields); do fields+=(-e "$f"); done
+
+# check NAME CAPTURE TOP_N [NMHOST OPTIONS...]: runs both experts on CAPTURE and
+# compares their events with tshark's view of the same file.
+check() {
+    local name=$1 cap=$2 top_n=$3 rc
+    shift 3
+    tshark -r "$cap" -T fields -E separator=/t -E occurrence=a -E aggregator=, \
+        "${fields[@]}" >"$tmp/$name.tsv" 2>"$tmp/$name.tshark.err"
+    rc=$?
+    if [ $rc != 0 ]; then
+        fail "$name: tshark exited $rc: $(grep -v '^Running as' "$tmp/$name.tshark.err" | head -1)"
+        return
+    fi
+    (cd "$bin" && exec "$run" "$bin/nmhost.exe" -q -c "$cap" -j "$tmp/$name.json" "$@" \
+        topusers.dll protodist.dll) >"$tmp/$name.out" 2>"$tmp/$name.err"
+    rc=$?
+    if [ $rc != 0 ] || [ ! -s "$tmp/$name.json" ]; then
+        fail "$name: nmhost exited $rc (expected 0)"
+        sed 's/^/    stderr: /' "$tmp/$name.err" | head -5
+        sed 's/^/    stdout: /' "$tmp/$name.out" | head -20
+        [ -s "$tmp/$name.json" ] || return
+    fi
+    python3 "$helper" compare "$tmp/$name.json" "$tmp/$name.tsv" "$name ($arch)" "$top_n" ||
+        failures=$((failures + 1))
+}
+
+for c in "${captures[@]}"; do
+    check "${c%%:*}" "${c#*:}" 10
+done
+
+# Top Users takes N from its configuration: a DWORD after RawConfigLength (8 bytes in
+# all, little-endian), stored in nmhost's --config file format (host/REPORT.md).
+printf 'nmhost-config 1\ntopusers.dll\t0800000003000000\n' >"$tmp/top3.cfg"
+check gen-top3 "$tmp/gen.pcap" 3 --config "$tmp/top3.cfg"
+
+if [ $failures != 0 ]; then
+    echo "check-samples ($arch): $failures failed; work files were in $tmp"
+    exit 1
+fi
+echo "check-samples ($arch): all ${#captures[@]} captures (+1 configured run) match tshark"
+exit 0
