@@ -43,6 +43,7 @@ typedef struct options {
     const char **experts;
 } options;
 
+/* --help goes to stdout (asked for), usage errors to stderr (bad_usage). */
 static void usage(FILE *out)
 {
     fputs("usage: nmhost [options] EXPERT.dll...\n"
@@ -88,7 +89,10 @@ static int match(int argc, char **argv, int *i, const char *s, const char *l,
     return 1;
 }
 
-/* Returns -1 when parsing went fine and the run should go on, else an exit status. */
+/* Returns -1 when parsing went fine and the run should go on, else an exit status.
+ * Options and DLL names may be mixed (as with GNU tools); a lone "-" is a name, "--"
+ * ends the options. Hand-written: msvcrt has no getopt_long, and no dependency is
+ * worth 80 lines. */
 static int parse_options(int argc, char **argv, options *o)
 {
     int i, m, only_files = 0;
@@ -245,6 +249,7 @@ static void config_free(config_file *c)
     c->n = c->cap = 0;
 }
 
+/* One hex digit, or -1: strtoul would accept signs, spaces and 0x. */
 static int hexval(int ch)
 {
     if (ch >= '0' && ch <= '9') return ch - '0';
@@ -263,6 +268,7 @@ static BOOL config_load(const char *path, config_file *c)
     int ch;
     BOOL ok = TRUE;
 
+    /* A missing file is the first --configure run; an unreadable one is an error. */
     if (!f) return !file_exists(path) ? TRUE
                   : (fprintf(stderr, "nmhost: cannot read %s\n", path), FALSE);
     for (;;) {
@@ -292,6 +298,7 @@ static BOOL config_load(const char *path, config_file *c)
         }
         if (!line[0] || line[0] == '#') continue;
         tab = strchr(line, '\t');
+        /* At least the 4-byte RawConfigLength, in whole bytes. */
         if (!tab || tab == line || (strlen(tab + 1) % 2) || strlen(tab + 1) < 8) {
             fprintf(stderr, "nmhost: %s:%lu: expected <dll name><TAB><hex bytes>\n", path,
                     (unsigned long)lineno);
@@ -357,7 +364,8 @@ static BOOL config_save(const char *path, const config_file *c)
     return ok;
 }
 
-/* The stored configuration of an expert (after Configure), or NULL when it has none. */
+/* The stored configuration of an expert (after Configure), or NULL when it has none.
+ * First call only asks the size (nmshim.h: `needed`), the second copies. */
 static BYTE *config_get(HNMEXPERT x, DWORD *len)
 {
     DWORD needed = 0;
@@ -418,6 +426,8 @@ static void progress_draw(progress *p, const nm_report *r, const HNMEXPERT *x,
         DWORD pct;
         int k;
 
+        /* Finished experts keep their line (with the outcome), so the number of lines
+         * stays the same and the redraw stays simple. */
         if (!x[i] || (!running[i] && !e->have_result)) continue;
         memset(&st, 0, sizeof(st));
         if (running[i]) NmShimGetStatus(x[i], &st);
@@ -486,6 +496,9 @@ static void set_failed(nm_expert_report *e, const char *why, DWORD err)
              (unsigned long)err);
 }
 
+/* Event pointers are nmapi's host copies, valid until NmShimUnloadExpert: collected
+ * here, printed, and only then are the experts unloaded. A failing index ends the list
+ * (the count came from the result, the events from a later call). */
 static void collect_events(HNMEXPERT x, nm_expert_report *e)
 {
     DWORD i, n = e->have_result ? e->result.events : 0;
@@ -495,6 +508,7 @@ static void collect_events(HNMEXPERT x, nm_expert_report *e)
     e->nevents = i;
 }
 
+/* DESIGN.md §4 and the issue: 0 all done, 1 any other outcome, 2 bad input. */
 static int exit_status(const nm_report *r)
 {
     DWORD i;
@@ -601,6 +615,7 @@ static void run_all(const options *o, nm_report *r, HNMEXPERT *x,
         nm_expert_report *e = &r->experts[i];
         DWORD err;
         if (skip[i] || !runnable(e, x[i])) continue;
+        /* --timeout counts per expert, from its own start. */
         started[i] = GetTickCount64();
         if ((err = NmShimStartExpert(x[i], params)) != NMERR_SUCCESS) {
             fetch_result(x[i], e);
@@ -610,6 +625,8 @@ static void run_all(const options *o, nm_report *r, HNMEXPERT *x,
         running[i] = TRUE;
         left++;
     }
+    /* Polling, not a wait on all threads: the host API gives per-expert waits only,
+     * and the progress display needs a tick anyway. */
     while (left) {
         DWORD first = 0;
         while (!running[first]) first++;
@@ -646,6 +663,8 @@ static void run_all(const options *o, nm_report *r, HNMEXPERT *x,
     free(started);
 }
 
+/* Opened before anything runs: an unwritable report path should fail in a second,
+ * not after a long analysis. */
 static FILE *open_json(const char *path)
 {
     FILE *f;
@@ -709,6 +728,8 @@ int main(int argc, char **argv)
         params.frame_number = 0;
     }
 
+    /* Load all before running any: a DLL that does not load is reported beside the
+     * others instead of stopping the run. */
     load_all(&r, x);
     if (!o.list) {
         if ((o.config || o.configure) && !configure_all(&o, &r, x, &params, skip)) goto out;
@@ -716,6 +737,7 @@ int main(int argc, char **argv)
     }
     for (i = 0; i < r.nexperts; i++)
         if (x[i]) collect_events(x[i], &r.experts[i]);
+    /* Reports before unloading: events and names point into nmapi's memory. */
 
     status = r.exit_status = exit_status(&r);
     /* With the JSON on stdout the text report would corrupt it: then there is none. */

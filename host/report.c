@@ -172,6 +172,7 @@ static char *text_columns(const NMEVENTDATA *ev)
     BYTE i;
     if (!out) return NULL;
     out[0] = 0;
+    /* Grown as needed: NumColumns is up to 255 and names are unbounded. */
     for (i = 0; i < ev->NumColumns; i++) {
         char val[64], *name, *value;
         const char *str;
@@ -195,6 +196,7 @@ static char *text_columns(const NMEVENTDATA *ev)
     return out;
 }
 
+/* Spaces with fputc: a "%*s" width would be an int, and cell lengths are size_t. */
 static void pad(FILE *out, size_t n)
 {
     while (n--) fputc(' ', out);
@@ -239,6 +241,8 @@ static void text_events(FILE *out, const nm_expert_report *e)
     free(cells);
 }
 
+/* The fault in one line a developer can act on ("module+offset" is what a map file or
+ * objdump needs), plus the access for AVs ("write of 0x0" is a NULL pointer store). */
 static void text_fault(FILE *out, const NMSHIM_FAULT *f)
 {
     char name[64], entry[32], module[80];
@@ -255,6 +259,8 @@ static void text_fault(FILE *out, const NMSHIM_FAULT *f)
                 (unsigned long long)f->av_target);
 }
 
+/* One expert's block. A load error has no status, events or memory to show: the DLL
+ * never got a Run instance. */
 static void text_expert(FILE *out, DWORD index, const nm_expert_report *e)
 {
     char buf[EXPERTSTRINGLENGTH + 8], b1[24], b2[24], b3[24], b4[24];
@@ -329,6 +335,7 @@ int nm_report_text(FILE *out, const nm_report *r)
     DWORD i, count[NMSHIM_LOAD_ERROR + 2] = { 0 };
     char buf[MAX_PATH + 8], b1[24];
 
+    /* --list: only what Register said; there is no capture and no run. */
     if (r->list_only) {
         for (i = 0; i < r->nexperts; i++) text_list(out, i, &r->experts[i]);
         fflush(out);
@@ -361,6 +368,8 @@ int nm_report_text(FILE *out, const nm_report *r)
 
 /* ---- JSON report ------------------------------------------------------------------ */
 
+/* One UTF-16 unit, escaped per RFC 8259: the short escapes where JSON has them,
+ * \u for the rest of the control and non-ASCII range, so the output stays ASCII. */
 static void json_wchar(FILE *out, unsigned c)
 {
     switch (c) {
@@ -382,6 +391,7 @@ static void json_str(FILE *out, const char *s)
     const char *p;
     if (!s) { fputs("null", out); return; }
     fputc('"', out);
+    /* Plain ASCII (nearly every string) skips the conversion and its allocation. */
     for (p = s; *p && !((unsigned char)*p & 0x80); p++) {}
     if (*p) {
         int n = MultiByteToWideChar(CP_ACP, 0, s, -1, NULL, 0);
@@ -416,6 +426,7 @@ static void json_opt(FILE *out, const char *a, size_t size)
     else json_arr(out, a, size);
 }
 
+/* Keys are our literals (never expert text), so they need no escaping. */
 static void json_key(FILE *out, const char *key, int first)
 {
     fprintf(out, "%s\"%s\": ", first ? "" : ", ", key);
@@ -428,6 +439,8 @@ static void json_u64(FILE *out, const char *key, ULONGLONG v, int first)
     fputs(u64str(v, b), out);
 }
 
+/* Addresses as pointer-width hex strings: a JSON number (a double to most readers)
+ * cannot hold every 64-bit address exactly. */
 static void json_hex(FILE *out, ULONG_PTR v)
 {
     fprintf(out, "\"0x%0*llx\"", (int)(2 * sizeof(v)), (unsigned long long)v);
@@ -451,12 +464,17 @@ static void json_fault(FILE *out, const NMSHIM_FAULT *f)
     fputs("}", out);
 }
 
+/* ISO 8601 layout without a zone: NetMon means SysTime relative to the capture
+ * (expert-api.md §6.2 NMEVENTDATA), so no zone would be true. Printed as given, even
+ * when the expert left it zero. */
 static void json_time(FILE *out, const SYSTEMTIME *t)
 {
     fprintf(out, "\"%04u-%02u-%02uT%02u:%02u:%02u.%03u\"", t->wYear, t->wMonth, t->wDay,
             t->wHour, t->wMinute, t->wSecond, t->wMilliseconds);
 }
 
+/* One event: the host's deep copy (NmShimGetEvent), so NumColumns entries of Column[]
+ * are really there; the strings are still the expert's bytes and get escaped. */
 static void json_event(FILE *out, const NMEVENTDATA *ev, const char *indent)
 {
     BYTE i;
@@ -508,6 +526,8 @@ static void json_memory(FILE *out, const NMSHIM_MEMSTATS *m)
     fputs("}", out);
 }
 
+/* One expert. Every key is always written (null when not applicable) so readers never
+ * need to test for presence: the contract in REPORT.md. */
 static void json_expert(FILE *out, const nm_report *r, const nm_expert_report *e)
 {
     const NMSHIM_RESULT *res = &e->result;
