@@ -16,6 +16,7 @@ stop_servers() {
     "$here/wine32-run" --server -k 2>/dev/null
 }
 trap stop_servers EXIT
+stop_servers   # a server left from another checkout would not see this one's files
 "$here/wine64-run" --server -p || { echo "test: 64-bit Wine cannot start" >&2; exit 1; }
 "$here/wine32-run" --server -p || { echo "test: 32-bit Wine (i386 chroot) cannot start" >&2; exit 1; }
 # A trivial exe must run on both: if Wine is broken, say so loudly instead of counting
