@@ -255,8 +255,9 @@ def compare(report_path, tsv_path, label, top_n):
                                                     e.get("message"), e.get("status")))
         mem = e.get("memory") or {}
         if mem.get("leaked_blocks", 0) or mem.get("bad_calls", 0):
-            err("%s: leaked %s blocks, %s bad calls (%s)" % (name, mem.get("leaked_blocks"),
-                mem.get("bad_calls"), mem.get("last_bad_reason")))
+            err("%s: leaked %s blocks / %s bytes, %s bad calls (%s)"
+                % (name, mem.get("leaked_blocks"), mem.get("leaked_bytes"),
+                   mem.get("bad_calls"), mem.get("last_bad_reason")))
 
     # Top Users: the top N by total bytes, ties by frames, then IPv4 before IPv6, then
     # by address (the expert's documented order).

@@ -35,8 +35,9 @@ case "$bin" in "$top"/*) ;; *) [ "$arch" = i686 ] && skip "i686 runs need $bin u
 # Work files live beside the exe: the i686 chroot only sees the repository.
 tmp=$bin/check-samples.$$
 mkdir -p "$tmp" || exit 1
-trap 'rm -rf "$tmp"' EXIT
 failures=0
+# Kept after a failure, for a look at the JSON and tshark files; removed otherwise.
+trap '[ $failures = 0 ] && rm -rf "$tmp"' EXIT
 
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
