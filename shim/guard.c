@@ -110,3 +110,68 @@ void nm_guard_module_of(ULONG_PTR address, char *module, size_t len, ULONG_PTR *
         module[l] = 0;
     }
 }
+
+/* Why the stack needs arming (measured under Wine 8.0, x86_64 and i686, with
+ * NMSHIM_WINEDEBUG=+virtual and a probe reading the TEB and VirtualQuery):
+ *  - Every Wine thread stack, the main thread's and CreateThread's alike, is committed
+ *    in full with a single PAGE_GUARD page at DeallocationStack + 1 page, right above
+ *    the no-access bottom page (dlls/ntdll/unix/virtual.c virtual_alloc_thread_stack).
+ *  - A guard page hit below DeallocationStack + 1 page + GuaranteedStackBytes (at least
+ *    2 pages on x86_64, 1 on i686) raises STATUS_STACK_OVERFLOW; a hit above it only
+ *    moves the guard one page down (grow_thread_stack). So on a fresh thread the first
+ *    overflow is raised with less than one page left: the exception frame (0x708 bytes on
+ *    x86_64) plus KiUserExceptionDispatcher's own frames can run into the no-access page
+ *    before any handler runs, and Wine kills the thread ("err:virtual:
+ *    virtual_setup_exception stack overflow 1808 bytes addr <ntdll
+ *    __wine_dbg_get_channel_flags>", test_expert_stack_overflow_three_times). Whether it
+ *    fits depends only on where the callee's frames fall in that page: luck, which the
+ *    main-thread test had and the expert thread did not (the i686 probe died on the main
+ *    thread too). SetThreadStackGuarantee alone cannot help (TOOLCHAIN.md): the guard
+ *    page already sits inside the guaranteed area.
+ *  - msvcrt's _resetstkoflw (Wine) re-guards the page at the current stack pointer; the
+ *    guard then walks down one fault per page and the next overflow again leaves only
+ *    the default guarantee (1-2 pages).
+ * So: set a guarantee of NM_GUARD_STACK_RESERVE and put the guard page at
+ * DeallocationStack + reserve. The first hit raises STATUS_STACK_OVERFLOW with at least
+ * reserve - 1 page above the bottom guard, and Wine commits that area unguarded for the
+ * handlers. After an overflow the same call re-arms the guard page (Wine has removed it).
+ * Costs a VirtualQuery, SetThreadStackGuarantee and VirtualProtect: once per thread, and
+ * once per caught overflow. */
+void nm_guard_stack_arm(void)
+{
+    MEMORY_BASIC_INFORMATION mbi;
+    SYSTEM_INFO si;
+    char *base, *top, *guard, *sp = (char *)&mbi;
+    ULONG want, prev;
+    DWORD old;
+
+    GetSystemInfo(&si);
+    /* AllocationBase of the stack's view is the TEB's DeallocationStack. */
+    if (!VirtualQuery(sp, &mbi, sizeof(mbi)) || !mbi.AllocationBase)
+        return;
+    base = mbi.AllocationBase;
+    /* NT_TIB.StackBase; own asm: NtCurrentTeb()'s intrinsic trips -Warray-bounds. */
+#ifdef _WIN64
+    __asm__ __volatile__("movq %%gs:0x08, %0" : "=r"(top));
+#else
+    __asm__ __volatile__("movl %%fs:0x04, %0" : "=r"(top));
+#endif
+    /* Small stacks (Windows allows 64 KiB): an eighth of the stack, whole pages; a
+     * guarantee must stay below the stack size or SetThreadStackGuarantee fails. */
+    want = NM_GUARD_STACK_RESERVE;
+    if (want > (ULONG)((top - base) / 8))
+        want = (ULONG)((top - base) / 8) & ~(ULONG)(si.dwPageSize - 1);
+    if (want < 2 * si.dwPageSize)
+        want = 2 * si.dwPageSize;
+    prev = want;
+    if (!SetThreadStackGuarantee(&prev))
+        return;
+    if (prev > want)                    /* the thread asked for more itself: keep it */
+        want = prev;
+    /* The highest page whose hit still raises the overflow (see above). Only when the
+     * stack is not already in use down there. */
+    guard = base + want;
+    if (guard + 2 * si.dwPageSize > sp)
+        return;
+    VirtualProtect(guard, si.dwPageSize, PAGE_READWRITE | PAGE_GUARD, &old);
+}

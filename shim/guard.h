@@ -15,8 +15,10 @@
  *    nothing else can run on an exhausted stack.
  *  - Guards nest; each thread has its own chain. Debug-output exceptions
  *    (OutputDebugString, SetThreadName) pass through untouched.
- *  - After a stack overflow the guard page is re-armed (_resetstkoflw), so the same
- *    thread can overflow, be caught, and overflow again.
+ *  - Any thread may call it, whatever its stack size: the first call on a thread moves
+ *    the stack guard page up so an overflow is raised with NM_GUARD_STACK_RESERVE bytes
+ *    left for the handlers; after an overflow the guard page is re-armed the same way,
+ *    so the same thread can overflow, be caught, and overflow again.
  * The guard knows nothing about heaps or experts: callers decide what a fault means.
  */
 #ifndef NM_GUARD_H
@@ -26,6 +28,9 @@
 
 #define NM_GUARD_OK      0
 #define NM_GUARD_FAULTED 1
+
+/* Stack left for exception dispatch when a stack overflow is raised (see guard.c). */
+#define NM_GUARD_STACK_RESERVE (64 * 1024)
 
 struct nm_fault_record {
     DWORD     code;             /* ExceptionCode */
@@ -41,6 +46,12 @@ typedef void (*nm_guard_fn)(void *ctx);
 void nm_guard_init(void);
 /* Calls fn(ctx); returns NM_GUARD_OK, or NM_GUARD_FAULTED with *rec filled. */
 int nm_guard_call(nm_guard_fn fn, void *ctx, struct nm_fault_record *rec);
+
+/* Internal to guard_<arch>.c (guard.c): gives the calling thread's stack a reserve for
+ * the stack-overflow dispatch and re-arms the guard page above it. nm_guard_call runs it
+ * once per thread (while the TEB's GuaranteedStackBytes is 0) and after every caught
+ * overflow; callers never need it. */
+void nm_guard_stack_arm(void);
 
 /* Describes a fault record: exception name, module + offset of the faulting address,
  * and for an access violation the access kind and target. Used by reports. */

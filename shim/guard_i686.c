@@ -7,10 +7,9 @@
  * frame is frame based, so exceptions the callee handles itself (its own __try, C++
  * catch: their frames are pushed later, so searched first) stay its own; it is the
  * fastest normal path measured (2.3 ns); and its handler runs on the remaining stack, so
- * it also catches a stack overflow, three times in a row with _resetstkoflw.
+ * it also catches a stack overflow, three times in a row (stack reserve: guard.c).
  * The per-thread chain of guards is the FS:[0] chain itself: no TLS needed.
  */
-#include <malloc.h>
 #include <windows.h>
 #include "guard.h"
 
@@ -42,6 +41,15 @@ static inline struct reg_record *chain_get(void)
 static inline void chain_set(struct reg_record *r)
 {
     __asm__ __volatile__("movl %0, %%fs:0" : : "r"(r) : "memory");
+}
+
+/* TEB GuaranteedStackBytes (documented x86 TEB layout, 0xf78): 0 until
+ * nm_guard_stack_arm ran on this thread, so the check is one fs: load. */
+static inline ULONG stack_guarantee(void)
+{
+    ULONG g;
+    __asm__ __volatile__("movl %%fs:0xf78, %0" : "=r"(g));
+    return g;
 }
 
 /* Debug-output exceptions (OutputDebugString A/W, SetThreadName) are not faults: the
@@ -92,16 +100,20 @@ int nm_guard_call(nm_guard_fn fn, void *ctx, struct nm_fault_record *rec)
 {
     struct guard_frame f;
 
+    /* First guard on this thread: room for the overflow dispatch (guard.c). */
+    if (__builtin_expect(!stack_guarantee(), 0))
+        nm_guard_stack_arm();
     f.rec = rec;
     f.reg.handler = handler;
     f.reg.next = chain_get();
     chain_set(&f.reg);
     if (__builtin_setjmp(f.jb)) {
         /* From handler(): FS:[0] is already back to f.reg.next. Re-arm the stack guard
-         * page when it was an overflow (test_guard_stack_overflow_repeated); a no-op
-         * otherwise, but it costs a VirtualQuery, so only then. */
+         * page, with the reserve, when it was an overflow (test_guard_stack_overflow_
+         * repeated, test_guard_thread_stack_overflow); it costs a VirtualQuery and a
+         * VirtualProtect, so only then. */
         if (rec->code == STATUS_STACK_OVERFLOW)
-            _resetstkoflw();
+            nm_guard_stack_arm();
         return NM_GUARD_FAULTED;
     }
     fn(ctx);

@@ -6,6 +6,7 @@
  * check happens after the guard returned (guard.h: no CUnit assert inside fn).
  */
 #include <excpt.h>
+#include <malloc.h>
 #include <string.h>
 #include "test_util.h"
 #include "guard.h"
@@ -634,6 +635,132 @@ static void test_guard_other_thread(void)
     }
 }
 
+/* A thread created with CreateThread(NULL, 0, ...), like an expert's Run thread
+ * (expert.c): under Wine its only guard page sits right above the no-access bottom page,
+ * so without the guard's stack reserve (guard.c nm_guard_stack_arm) the first overflow
+ * leaves less than a page for the dispatch and Wine kills the thread, depending on
+ * where the frames fall in that page. 512-byte frames as in tests/experts/stackoverflow.c
+ * 2048-byte ones and 3584-byte ones touched at the bottom only; three overflows per thread, on 24 fresh threads whose stacks start
+ * 152 bytes apart, so the frames meet the guard page at every place within a frame. */
+static volatile int recurse512_stop;
+static __attribute__((noinline)) int recurse512(struct tctx *c, int depth)
+{
+    volatile unsigned char pad[512];
+    pad[depth % sizeof(pad)] = (unsigned char)depth;
+    c->depth = depth;
+    if (recurse512_stop) return depth;
+    return recurse512(c, depth + 1) + pad[(depth * 7) % sizeof(pad)];  /* not a tail call */
+}
+static void fn_overflow512(void *p)
+{
+    struct tctx *c = p;
+    c->ran = 1;
+    c->value = recurse512(c, 1);
+    c->after = 1;
+}
+/* Frames that touch only their lowest bytes: the stack pointer can step most of a page
+ * into the guard page before the first touch, the worst case for the dispatch room. */
+static __attribute__((noinline)) int recurse_low(struct tctx *c, int depth)
+{
+    volatile char buf[3584];
+    buf[0] = (char)depth;
+    c->depth = depth;
+    if (recurse512_stop) return depth;
+    return recurse_low(c, depth + 1) + buf[0];
+}
+static void fn_overflow_low(void *p)
+{
+    struct tctx *c = p;
+    c->ran = 1;
+    c->value = recurse_low(c, 1);
+    c->after = 1;
+}
+struct so_thread { int shift; int caught, ok; };
+static DWORD WINAPI so_thread_main(void *p)
+{
+    struct so_thread *t = p;
+    /* Shift the starting stack offset so the frames meet the guard page at different
+     * places within it. */
+    volatile char *shift = _alloca(16 + t->shift);
+    struct nm_fault_record rec;
+    struct tctx c;
+    int i;
+
+    shift[0] = 0;
+    for (i = 0; i < 3; i++) {
+        memset(&c, 0, sizeof(c));
+        if (nm_guard_call(i == 0 ? fn_overflow_low : i == 1 ? fn_overflow : fn_overflow512,
+                          &c, &rec) == NM_GUARD_FAULTED &&
+            rec.code == STATUS_STACK_OVERFLOW && c.after == 0 && c.depth > 50)
+            t->caught++;
+    }
+    memset(&c, 0, sizeof(c));
+    if (nm_guard_call(fn_ok, &c, &rec) == NM_GUARD_OK && c.ran == 1)
+        t->ok = 1;
+    return 0;
+}
+static void test_guard_thread_stack_overflow(void)
+{
+    struct so_thread t;
+    HANDLE h;
+    DWORD code;
+    int i;
+
+    for (i = 0; i < 24; i++) {
+        memset(&t, 0, sizeof(t));
+        t.shift = i * 152;
+        h = CreateThread(NULL, 0, so_thread_main, &t, 0, NULL);
+        CHECK(h != NULL);
+        if (!h) continue;
+        CHECK_EQ_U(WaitForSingleObject(h, 60000), WAIT_OBJECT_0);
+        code = 0xdead;
+        GetExitCodeThread(h, &code);
+        CloseHandle(h);
+        CHECK_MSG(code == 0, "thread %d: exit code %lu (killed by the overflow?)", i, code);
+        CHECK_MSG(t.caught == 3, "thread %d: %d of 3 overflows caught", i, t.caught);
+        CHECK_EQ_U(t.ok, 1);
+    }
+}
+
+/* Frames of 4 KB and more are probed by libgcc's ___chkstk_ms, which has no unwind
+ * data and pushes two registers first: there the overflow is raised, and on x86_64 the
+ * guard must still find its way back (guard_x86_64.c unwind_to_guard). Three times, then
+ * normal calls. */
+static volatile int recurse_big_stop;
+static __attribute__((noinline)) int recurse_big(struct tctx *c, int depth)
+{
+    volatile unsigned char pad[6000];
+    pad[depth % sizeof(pad)] = (unsigned char)depth;
+    c->depth = depth;
+    if (recurse_big_stop) return depth;
+    return recurse_big(c, depth + 1) + pad[(depth * 13) % sizeof(pad)];   /* no tail call */
+}
+static void fn_overflow_big(void *p)
+{
+    struct tctx *c = p;
+    c->ran = 1;
+    c->value = recurse_big(c, 1);
+    c->after = 1;
+}
+static void test_guard_stack_overflow_big_frames(void)
+{
+    struct tctx c;
+    struct nm_fault_record rec;
+    int i;
+
+    for (i = 0; i < 3; i++) {
+        memset(&c, 0, sizeof(c));
+        poison(&rec);
+        CHECK_EQ_U(nm_guard_call(fn_overflow_big, &c, &rec), NM_GUARD_FAULTED);
+        CHECK_EQ_U(c.after, 0);
+        CHECK_EQ_U(rec.code, STATUS_STACK_OVERFLOW);
+        CHECK_MSG(c.depth > 10, "overflow %d: recursion depth %d, expected > 10", i, c.depth);
+    }
+    memset(&c, 0, sizeof(c));
+    CHECK_EQ_U(nm_guard_call(fn_ok, &c, &rec), NM_GUARD_OK);
+    CHECK_EQ_U(c.ran, 1);
+}
+
 /* ---- descriptions ------------------------------------------------------------------ */
 static void test_guard_exception_name(void)
 {
@@ -698,12 +825,14 @@ static const struct nm_test tests[] = {
     NM_TEST(test_guard_raise_exception),
     NM_TEST(test_guard_debug_output_passes),
     NM_TEST(test_guard_stack_overflow_repeated),
+    NM_TEST(test_guard_stack_overflow_big_frames),
     NM_TEST(test_guard_nested),
     NM_TEST(test_guard_inner_handled_not_seen),
     NM_TEST(test_guard_callee_handles_own),
     NM_TEST(test_guard_callee_handlers_first),
     NM_TEST(test_guard_many_faults_no_leak),
     NM_TEST(test_guard_other_thread),
+    NM_TEST(test_guard_thread_stack_overflow),
     NM_TEST(test_guard_exception_name),
     NM_TEST(test_guard_module_of),
     NM_TEST_END
