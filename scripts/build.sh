@@ -9,6 +9,7 @@ werror=OFF; [ -n "${CI:-}" ] && werror=ON
 for arch in "${arches[@]}"; do
     case "$arch" in i686|x86_64) ;; *) echo "build: unknown arch $arch" >&2; exit 2 ;; esac
     b="$top/build/$arch"
+    mkdir -p "$top/build"
     if [ ! -f "$b/CMakeCache.txt" ]; then
         cmake -S "$top" -B "$b" -DCMAKE_TOOLCHAIN_FILE="$top/scripts/toolchain-$arch.cmake" \
               -DNMAPI_WERROR=$werror >"$b.configure.log" 2>&1 \

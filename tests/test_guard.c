@@ -229,6 +229,25 @@ static void test_guard_av_execute(void)
     CHECK_EQ_U(rec.params[0], 8);                      /* EXCEPTION_EXECUTE_FAULT */
     CHECK_EQ_U(rec.params[1], (ULONG_PTR)c.target);
     CHECK_EQ_U(rec.address, (ULONG_PTR)c.target);
+
+    /* A committed read/write page holding a ret: executing it faults as under Windows
+     * with DEP, on both arches (measured under Wine 8: the ret never runs, params[0] 8).
+     * Had Wine executed it, the call would have returned NM_GUARD_OK with after == 1. */
+    {
+        unsigned char *rw = VirtualAlloc(NULL, 4096, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+        CHECK(rw != NULL);
+        if (!rw) return;
+        rw[0] = 0xC3;
+        memset(&c, 0, sizeof(c));
+        c.target = rw;
+        poison(&rec);
+        CHECK_EQ_U(nm_guard_call(fn_av_execute, &c, &rec), NM_GUARD_FAULTED);
+        CHECK_EQ_U(c.after, 0);
+        CHECK_EQ_U(rec.code, EXCEPTION_ACCESS_VIOLATION);
+        CHECK_EQ_U(rec.params[0], 8);
+        CHECK_EQ_U(rec.params[1], (ULONG_PTR)rw);
+        VirtualFree(rw, 0, MEM_RELEASE);
+    }
 }
 
 static void test_guard_int_divide_by_zero(void)
@@ -402,6 +421,33 @@ static void test_guard_inner_handled_not_seen(void)
     CHECK_EQ_U(n.inner_rec.code, EXCEPTION_ACCESS_VIOLATION);
     CHECK_EQ_U(n.outer.after, 1);
     CHECK(!memcmp(&rec, &clean, sizeof(rec)));
+}
+
+/* An overflow under two guards: the inner one takes it (on x86_64 the unwind stops at
+ * the innermost guarded_run), the outer fn goes on and its guard sees nothing. */
+struct nest_so { struct tctx inner, outer; struct nm_fault_record inner_rec; volatile int inner_ret; };
+static void fn_outer_so(void *p)
+{
+    struct nest_so *n = p;
+    n->outer.ran = 1;
+    n->inner_ret = nm_guard_call(fn_overflow, &n->inner, &n->inner_rec);
+    n->outer.after = 1;
+}
+static void test_guard_nested_stack_overflow(void)
+{
+    struct nest_so n;
+    struct nm_fault_record rec, clean;
+    int i;
+    for (i = 0; i < 2; i++) {
+        memset(&n, 0, sizeof(n));
+        poison(&rec);
+        poison(&clean);
+        CHECK_EQ_U(nm_guard_call(fn_outer_so, &n, &rec), NM_GUARD_OK);
+        CHECK_EQ_U(n.inner_ret, NM_GUARD_FAULTED);
+        CHECK_EQ_U(n.inner_rec.code, STATUS_STACK_OVERFLOW);
+        CHECK_EQ_U(n.outer.after, 1);
+        CHECK(!memcmp(&rec, &clean, sizeof(rec)));
+    }
 }
 
 /* ---- the callee's own structured exception handling ------------------------------ */
@@ -828,6 +874,7 @@ static const struct nm_test tests[] = {
     NM_TEST(test_guard_stack_overflow_big_frames),
     NM_TEST(test_guard_nested),
     NM_TEST(test_guard_inner_handled_not_seen),
+    NM_TEST(test_guard_nested_stack_overflow),
     NM_TEST(test_guard_callee_handles_own),
     NM_TEST(test_guard_callee_handlers_first),
     NM_TEST(test_guard_many_faults_no_leak),
