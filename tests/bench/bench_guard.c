@@ -5,9 +5,11 @@
  * Median of several repetitions; NMSHIM_BENCH_QUICK=1 for a smoke run.
  */
 #include <stdio.h>
+#include <string.h>
 #include <windows.h>
 #include "bench_util.h"
 #include "guard.h"
+#include "nmshim.h"
 
 static volatile int sink;
 
@@ -94,14 +96,68 @@ static double us_heap_only(int n)
 
 #define REPS_MAX 15
 
+/* Expert start-to-end through nmapi.dll, as the host does it: load (DllMain, Register),
+ * Run on its own thread and key, wait, result, unload. null_expert's Run returns at once
+ * without a capture, so this is the lifecycle's own cost. Returns us per expert, or -1
+ * when nmapi.dll or the expert is missing. */
+struct lifecycle {
+    DWORD (WINAPI *load)(LPCSTR, HNMEXPERT *);
+    DWORD (WINAPI *start)(HNMEXPERT, const NMSHIM_RUN_PARAMS *);
+    DWORD (WINAPI *wait)(HNMEXPERT, DWORD);
+    DWORD (WINAPI *result)(HNMEXPERT, NMSHIM_RESULT *);
+    DWORD (WINAPI *unload)(HNMEXPERT);
+    char expert[MAX_PATH];
+};
+
+static int lifecycle_init(struct lifecycle *l)
+{
+    char dir[MAX_PATH], path[MAX_PATH], *slash;
+    HMODULE dll;
+    FARPROC p[5];
+    static const char *names[5] = { "NmShimLoadExpert", "NmShimStartExpert", "NmShimWaitExpert",
+                                    "NmShimGetResult", "NmShimUnloadExpert" };
+    int i;
+
+    GetModuleFileNameA(NULL, dir, sizeof(dir));
+    if ((slash = strrchr(dir, '\\'))) *slash = 0;
+    snprintf(path, sizeof(path), "%s\\nmapi.dll", dir);
+    snprintf(l->expert, sizeof(l->expert), "%s\\null_expert.dll", dir);
+    if (!(dll = LoadLibraryA(path))) return -1;
+    for (i = 0; i < 5; i++) if (!(p[i] = GetProcAddress(dll, names[i]))) return -1;
+    memcpy(&l->load, &p[0], sizeof(p[0]));
+    memcpy(&l->start, &p[1], sizeof(p[1]));
+    memcpy(&l->wait, &p[2], sizeof(p[2]));
+    memcpy(&l->result, &p[3], sizeof(p[3]));
+    memcpy(&l->unload, &p[4], sizeof(p[4]));
+    return 0;
+}
+
+static double us_per_expert(const struct lifecycle *l, int n)
+{
+    NMSHIM_RESULT res;
+    double t0 = nm_bench_now();
+    int i;
+
+    for (i = 0; i < n; i++) {
+        HNMEXPERT e = NULL;
+        if (l->load(l->expert, &e) || l->start(e, NULL) || l->wait(e, 10000)) return -1;
+        l->result(e, &res);
+        l->unload(e);
+        if (res.outcome != NMSHIM_DONE) return -1;
+    }
+    return (nm_bench_now() - t0) * 1e6 / n;
+}
+
 int main(void)
 {
     int quick = nm_bench_quick();
     int reps = quick ? 3 : 11, r;
     long calls = quick ? 2000000L : 20000000L;
     int faults = quick ? 500 : 5000;
-    double d[REPS_MAX], g[REPS_MAX], f[REPS_MAX], h[REPS_MAX];
-    double direct, guarded, fault, heap;
+    double d[REPS_MAX], g[REPS_MAX], f[REPS_MAX], h[REPS_MAX], x[REPS_MAX];
+    double direct, guarded, fault, heap, expert = -1;
+    struct lifecycle lc;
+    int have_lc = lifecycle_init(&lc) == 0, experts = quick ? 20 : 200;
     void *target = VirtualAlloc(NULL, 4096, MEM_RESERVE, PAGE_NOACCESS);
 
     nm_guard_init();
@@ -114,11 +170,13 @@ int main(void)
         g[r] = ns_guarded(calls);
         f[r] = us_per_fault(faults, target);
         h[r] = us_heap_only(faults);
+        x[r] = have_lc ? us_per_expert(&lc, experts) : -1;
     }
     direct = nm_bench_median(d, reps);
     guarded = nm_bench_median(g, reps);
     fault = nm_bench_median(f, reps);
     heap = nm_bench_median(h, reps);
+    if (have_lc) expert = nm_bench_median(x, reps);
 
     printf("bench_guard (%s, %s): median of %d runs\n", nm_bench_arch(),
            quick ? "quick" : "full", reps);
@@ -132,7 +190,12 @@ int main(void)
     printf("  %-44s %8.2f us\n", "heap create + 10 alloc + destroy, no fault", heap);
     printf("  %-44s %8.2f us\n", "same + access violation recovered", fault);
     printf("  %-44s %8.2f us\n", "fault's own share", fault - heap);
-    /* LEAD: "expert start-to-end" row goes here (load a test expert, Register,
-     * Configure, Run, end instance), measured with the same median loop. */
+    if (expert < 0 || x[0] < 0) {
+        printf("  %-44s failed: nmapi.dll or null_expert.dll missing, or the run failed\n",
+               "expert start-to-end");
+        return 1;
+    }
+    printf("  %-44s %8.2f us  (%.2f)\n", "expert start-to-end (load, Register, Run thread, unload)",
+           expert, x[0]);
     return 0;
 }
