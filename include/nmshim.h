@@ -35,6 +35,9 @@ typedef struct NMSHIM_MEMSTATS {
     ULONGLONG leaked_blocks, leaked_bytes;   /* set when the instance ends */
     DWORD     last_bad_error;   /* NMERR_* returned by the last bad call */
     char      last_bad_reason[64];
+    /* Freed small blocks the instance keeps for reuse (still busy in HeapWalk; freed by
+     * the instance's HeapDestroy like everything else). */
+    ULONGLONG cached_blocks, cached_bytes;
 } NMSHIM_MEMSTATS;
 
 /* ---- instances ----------------------------------------------------------------- */

@@ -93,11 +93,11 @@ size_t *nm_blocks_find(const struct nm_blocks *t, const void *ptr)
     return NULL;
 }
 
-int nm_blocks_remove(struct nm_blocks *t, const void *ptr)
+/* Removes the entry whose size nm_blocks_find returned, without a second lookup. */
+void nm_blocks_remove_at(struct nm_blocks *t, size_t *size)
 {
-    size_t *size = nm_blocks_find(t, ptr), i, j, home;
+    size_t i, j, home;
 
-    if (!size) return 0;
     i = (size_t)((struct nm_block_entry *)((char *)size - offsetof(struct nm_block_entry, size))
                  - t->slots);
     /* Backward shift: pull later members of the cluster into the hole when the hole lies
@@ -112,5 +112,13 @@ int nm_blocks_remove(struct nm_blocks *t, const void *ptr)
     t->slots[i].ptr = 0;
     t->slots[i].size = 0;
     t->count--;
+}
+
+int nm_blocks_remove(struct nm_blocks *t, const void *ptr)
+{
+    size_t *size = nm_blocks_find(t, ptr);
+
+    if (!size) return 0;
+    nm_blocks_remove_at(t, size);
     return 1;
 }

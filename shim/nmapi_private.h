@@ -48,6 +48,7 @@ int     nm_blocks_reserve(struct nm_blocks *t, size_t extra); /* room for extra 
 void    nm_blocks_insert(struct nm_blocks *t, const void *ptr, size_t size); /* after reserve */
 size_t *nm_blocks_find(const struct nm_blocks *t, const void *ptr);   /* NULL: not live */
 int     nm_blocks_remove(struct nm_blocks *t, const void *ptr);       /* 1 removed, 0 absent */
+void    nm_blocks_remove_at(struct nm_blocks *t, size_t *size);       /* size: from find */
 
 /* ---- instance.c: keys, one heap per instance, the memory workers -------------------
  * An instance is one key + one private heap + one lock + statistics. Instance structs
