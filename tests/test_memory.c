@@ -341,6 +341,35 @@ static void test_memory_realloc_keeps_contents(void)
     CHECK_EQ_U(st.peak_bytes, 4 << 20);
 }
 
+/* Freed small blocks are reused (the instance's free-block cache): a reused block is
+ * zeroed up to the new request, and growing it zeroes the slack the old user left. */
+static void test_memory_reuse_is_zeroed(void)
+{
+    HEXPERTKEY key = new_key(0);
+    unsigned char *p, *q;
+    NMSHIM_MEMSTATS st;
+    int i, dirty = 0;
+
+    p = nm.ExpertAllocMemory(key, 32, NULL);
+    memset(p, 0xff, 32);
+    CHECK_EQ_U(nm.ExpertFreeMemory(key, p), NMERR_SUCCESS);
+    st = stats_of(key);
+    CHECK_EQ_U(st.cached_blocks, 1);
+    CHECK_EQ_U(st.live_blocks, 0);
+    q = nm.ExpertAllocMemory(key, 20, NULL);
+    CHECK_EQ_PTR(q, p);                                   /* same size class: reused */
+    for (i = 0; i < 20; i++) dirty |= q[i];
+    CHECK_EQ_U(dirty, 0);
+    CHECK_EQ_U(nm.ExpertMemorySize(key, q), 20);
+    q = nm.ExpertReallocMemory(key, q, 30, NULL);         /* grows into the old slack */
+    for (i = 20; i < 30; i++) dirty |= q[i];
+    CHECK_EQ_U(dirty, 0);
+    CHECK_EQ_U(nm.ExpertFreeMemory(key, q), NMERR_SUCCESS);
+    CHECK_EQ_U(nm.ExpertFreeMemory(key, q), NMERR_INVALID_PARAMETER);   /* cached, not live */
+    CHECK_EQ_U(nm.NmShimEndInstance(key, &st), NMERR_SUCCESS);
+    CHECK_EQ_U(st.leaked_blocks, 0);
+}
+
 /* ---- threads ------------------------------------------------------------------------ */
 
 struct worker {
@@ -486,6 +515,7 @@ static const struct nm_test tests[] = {
     NM_TEST(test_memory_free_bad_pointers),
     NM_TEST(test_memory_sizes_round_trip),
     NM_TEST(test_memory_realloc_keeps_contents),
+    NM_TEST(test_memory_reuse_is_zeroed),
     NM_TEST(test_memory_threads_one_key),
     NM_TEST(test_memory_threads_four_keys),
     NM_TEST(test_memory_end_frees_everything),
