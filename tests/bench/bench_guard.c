@@ -99,7 +99,7 @@ static double us_heap_only(int n)
 /* Expert start-to-end through nmapi.dll, as the host does it: load (DllMain, Register),
  * Run on its own thread and key, wait, result, unload. null_expert's Run returns at once
  * without a capture, so this is the lifecycle's own cost. Returns us per expert, or -1
- * when nmapi.dll or the expert is missing. */
+ * when the expert does not load or run. */
 struct lifecycle {
     DWORD (WINAPI *load)(LPCSTR, HNMEXPERT *);
     DWORD (WINAPI *start)(HNMEXPERT, const NMSHIM_RUN_PARAMS *);
@@ -111,24 +111,12 @@ struct lifecycle {
 
 static int lifecycle_init(struct lifecycle *l)
 {
-    char dir[MAX_PATH], path[MAX_PATH], *slash;
-    HMODULE dll;
-    FARPROC p[5];
-    static const char *names[5] = { "NmShimLoadExpert", "NmShimStartExpert", "NmShimWaitExpert",
-                                    "NmShimGetResult", "NmShimUnloadExpert" };
-    int i;
-
-    GetModuleFileNameA(NULL, dir, sizeof(dir));
-    if ((slash = strrchr(dir, '\\'))) *slash = 0;
-    snprintf(path, sizeof(path), "%s\\nmapi.dll", dir);
-    snprintf(l->expert, sizeof(l->expert), "%s\\null_expert.dll", dir);
-    if (!(dll = LoadLibraryA(path))) return -1;
-    for (i = 0; i < 5; i++) if (!(p[i] = GetProcAddress(dll, names[i]))) return -1;
-    memcpy(&l->load, &p[0], sizeof(p[0]));
-    memcpy(&l->start, &p[1], sizeof(p[1]));
-    memcpy(&l->wait, &p[2], sizeof(p[2]));
-    memcpy(&l->result, &p[3], sizeof(p[3]));
-    memcpy(&l->unload, &p[4], sizeof(p[4]));
+    NM_BENCH_RESOLVE(l->load, "NmShimLoadExpert");
+    NM_BENCH_RESOLVE(l->start, "NmShimStartExpert");
+    NM_BENCH_RESOLVE(l->wait, "NmShimWaitExpert");
+    NM_BENCH_RESOLVE(l->result, "NmShimGetResult");
+    NM_BENCH_RESOLVE(l->unload, "NmShimUnloadExpert");
+    nm_bench_beside_exe(l->expert, sizeof(l->expert), "null_expert.dll");
     return 0;
 }
 

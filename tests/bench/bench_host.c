@@ -48,35 +48,16 @@ static void fail(const char *what, unsigned long code, const char *detail)
     exit(2);
 }
 
-/* path of a file beside this exe */
-static void beside_exe(char *out, const char *name)
-{
-    DWORD n = GetModuleFileNameA(NULL, out, MAX_PATH);
-    char *slash;
-
-    if (!n || n >= MAX_PATH) fail("GetModuleFileNameA", n, NULL);
-    slash = strrchr(out, '\\');
-    strcpy(slash ? slash + 1 : out, name);
-}
-
 static void load_nmapi(void)
 {
-    char path[MAX_PATH + 16];
-    HMODULE dll;
-
-    beside_exe(path, "nmapi.dll");
-    if (!(dll = LoadLibraryA(path))) fail("LoadLibraryA", GetLastError(), path);
-#define RESOLVE(var, type, name) \
-    if (!(var = (type)(void (*)(void))GetProcAddress(dll, name))) fail("GetProcAddress", 0, name)
-    RESOLVE(p_open, open_fn, "NmShimOpenCapture");
-    RESOLVE(p_info, info_fn, "NmShimGetCaptureInfo");
-    RESOLVE(p_close, close_fn, "NmShimCloseCapture");
-    RESOLVE(p_load, load_fn, "NmShimLoadExpert");
-    RESOLVE(p_start, start_fn, "NmShimStartExpert");
-    RESOLVE(p_wait, wait_fn, "NmShimWaitExpert");
-    RESOLVE(p_result, result_fn, "NmShimGetResult");
-    RESOLVE(p_unload, unload_fn, "NmShimUnloadExpert");
-#undef RESOLVE
+    NM_BENCH_RESOLVE(p_open, "NmShimOpenCapture");
+    NM_BENCH_RESOLVE(p_info, "NmShimGetCaptureInfo");
+    NM_BENCH_RESOLVE(p_close, "NmShimCloseCapture");
+    NM_BENCH_RESOLVE(p_load, "NmShimLoadExpert");
+    NM_BENCH_RESOLVE(p_start, "NmShimStartExpert");
+    NM_BENCH_RESOLVE(p_wait, "NmShimWaitExpert");
+    NM_BENCH_RESOLVE(p_result, "NmShimGetResult");
+    NM_BENCH_RESOLVE(p_unload, "NmShimUnloadExpert");
 }
 
 int main(int argc, char **argv)
@@ -96,7 +77,7 @@ int main(int argc, char **argv)
         return 2;
     }
     if (argc == 3) lstrcpynA(expert_path, argv[2], MAX_PATH);
-    else beside_exe(expert_path, "null_expert.dll");
+    else nm_bench_beside_exe(expert_path, sizeof(expert_path), "null_expert.dll");
     load_nmapi();
     if (!(res = calloc(1, sizeof(*res)))) fail("calloc", 0, NULL);
 

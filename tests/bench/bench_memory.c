@@ -57,23 +57,12 @@ static void fail(const char *what, unsigned long code)
 
 static void load_nmapi(void)
 {
-    char path[MAX_PATH + 16], *slash;
-    DWORD n = GetModuleFileNameA(NULL, path, MAX_PATH);
-    HMODULE dll;
-
-    if (!n || n >= MAX_PATH) fail("GetModuleFileNameA", n);
-    slash = strrchr(path, '\\');
-    strcpy(slash ? slash + 1 : path, "nmapi.dll");
-    if (!(dll = LoadLibraryA(path))) fail("LoadLibraryA nmapi.dll from the exe's folder", 0);
-#define RESOLVE(var, type, name) \
-    if (!(var = (type)(void (*)(void))GetProcAddress(dll, name))) fail("GetProcAddress " name, 0)
-    RESOLVE(p_alloc, alloc_fn, "ExpertAllocMemory");
-    RESOLVE(p_realloc, realloc_fn, "ExpertReallocMemory");
-    RESOLVE(p_free, free_fn, "ExpertFreeMemory");
-    RESOLVE(p_size, size_fn, "ExpertMemorySize");
-    RESOLVE(p_create, create_fn, "NmShimCreateInstance");
-    RESOLVE(p_end, end_fn, "NmShimEndInstance");
-#undef RESOLVE
+    NM_BENCH_RESOLVE(p_alloc, "ExpertAllocMemory");
+    NM_BENCH_RESOLVE(p_realloc, "ExpertReallocMemory");
+    NM_BENCH_RESOLVE(p_free, "ExpertFreeMemory");
+    NM_BENCH_RESOLVE(p_size, "ExpertMemorySize");
+    NM_BENCH_RESOLVE(p_create, "NmShimCreateInstance");
+    NM_BENCH_RESOLVE(p_end, "NmShimEndInstance");
 }
 
 static HEXPERTKEY new_key(void)
