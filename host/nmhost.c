@@ -599,14 +599,16 @@ static void run_all(const options *o, nm_report *r, HNMEXPERT *x,
 {
     BOOL *running = calloc(r->nexperts, sizeof(BOOL));
     ULONGLONG *started = calloc(r->nexperts, sizeof(ULONGLONG));
+    ULONGLONG *stop_at = calloc(r->nexperts, sizeof(ULONGLONG));   /* stop requested */
     DWORD i, left = 0;
     BOOL stopping = FALSE;
     progress pr;
 
-    if (!running || !started) {
+    if (!running || !started || !stop_at) {
         fputs("nmhost: out of memory\n", stderr);
         free(running);
         free(started);
+        free(stop_at);
         return;
     }
     progress_init(&pr, o->quiet);
@@ -638,14 +640,21 @@ static void run_all(const options *o, nm_report *r, HNMEXPERT *x,
             fputs("nmhost: interrupted, stopping the experts\n", stderr);
         }
         for (i = 0; i < r->nexperts; i++) {
+            ULONGLONG now = GetTickCount64();
             BOOL over;
             if (!running[i]) continue;
-            over = stopping || (o->timeout_ms
-                                && GetTickCount64() - started[i] >= o->timeout_ms);
+            over = stopping || (o->timeout_ms && now - started[i] >= o->timeout_ms);
             if (NmShimWaitExpert(x[i], 0) == NMERR_TIMEOUT) {
                 if (!over) continue;
-                /* Cooperative stop (DESIGN.md, Cancellation): TERMINATED or HUNG after it. */
-                NmShimStopExpert(x[i], STOP_GRACE_MS);
+                /* Cooperative stop (DESIGN.md, Cancellation), requested without waiting
+                 * (grace 0) so that experts timing out together get their grace periods
+                 * side by side: TERMINATED if Run returns within STOP_GRACE_MS, else HUNG. */
+                if (!stop_at[i]) {
+                    NmShimStopExpert(x[i], 0);
+                    stop_at[i] = now;
+                    continue;
+                }
+                if (now - stop_at[i] < STOP_GRACE_MS) continue;
             }
             running[i] = FALSE;
             left--;
@@ -661,6 +670,7 @@ static void run_all(const options *o, nm_report *r, HNMEXPERT *x,
     SetConsoleCtrlHandler(on_ctrl, FALSE);
     free(running);
     free(started);
+    free(stop_at);
 }
 
 /* Opened before anything runs: an unwritable report path should fail in a second,

@@ -135,7 +135,10 @@ DWORD WINAPI NmShimSetConfig(HNMEXPERT expert, const void *config, DWORD len);
 DWORD WINAPI NmShimStartExpert(HNMEXPERT expert, const NMSHIM_RUN_PARAMS *params);
 /* Waits for Run to end: NMERR_SUCCESS when it ended, NMERR_TIMEOUT when it did not. */
 DWORD WINAPI NmShimWaitExpert(HNMEXPERT expert, DWORD timeout_ms);
-/* Cooperative stop; waits up to grace_ms, then the outcome is TERMINATED or HUNG. */
+/* Cooperative stop; waits up to grace_ms, then the outcome is TERMINATED or HUNG.
+ * grace_ms 0 only requests the stop (returns NMERR_TIMEOUT while Run still runs): wait
+ * with NmShimWaitExpert, and NmShimGetResult says HUNG until Run returns, TERMINATED
+ * after. A host stopping several experts requests them all first. */
 DWORD WINAPI NmShimStopExpert(HNMEXPERT expert, DWORD grace_ms);
 /* Status of a running expert (for progress displays). */
 DWORD WINAPI NmShimGetStatus(HNMEXPERT expert, EXPERTSTATUS *status);
