@@ -60,9 +60,12 @@ typedef struct NMSHIM_FAULT {
     DWORD     flags;            /* ExceptionFlags */
     char      name[48];         /* "EXCEPTION_ACCESS_VIOLATION", ... or "0x%08lx" */
     char      entry[16];        /* "DllMain", "Register", "Configure", "Run" */
-    char      module[64];       /* base name of the module holding the faulting address */
-    ULONG_PTR address;          /* faulting instruction address */
-    ULONG_PTR offset;           /* address - module base (0 when module unknown) */
+    char      module[64];       /* base name of the module of the faulting code; for a
+                                 * fault inside a system DLL (RaiseException, a CRT
+                                 * function) the module that called into it */
+    ULONG_PTR address;          /* faulting instruction address (ExceptionAddress) */
+    ULONG_PTR offset;           /* in module (the caller's return address for a fault
+                                 * attributed to its caller) */
     DWORD     av_access;        /* access violations: 0 read, 1 write, 8 execute; else ~0 */
     ULONG_PTR av_target;        /* access violations: the address accessed */
     DWORD     nparams;          /* RaiseException parameters, up to 4 kept */

@@ -57,7 +57,10 @@ static void describe_fault(NMSHIM_FAULT *f, const struct nm_fault_record *rec, c
     else snprintf(f->name, sizeof(f->name), "0x%08lx", rec->code);
     lstrcpynA(f->entry, entry, sizeof(f->entry));
     f->address = rec->address;
-    nm_guard_module_of(rec->address, f->module, sizeof(f->module), &f->offset);
+    /* Faults inside system DLLs (RaiseException, a CRT function) are reported at the
+     * code that called them; address keeps where it really happened. */
+    nm_guard_module_of(rec->caller ? rec->caller : rec->address, f->module, sizeof(f->module),
+                       &f->offset);
     f->av_access = ~0u;
     if ((rec->code == EXCEPTION_ACCESS_VIOLATION || rec->code == EXCEPTION_IN_PAGE_ERROR)
         && rec->nparams >= 2) {
@@ -72,8 +75,15 @@ static void fault_outcome(struct nm_expert *e, const struct nm_fault_record *rec
 {
     describe_fault(&e->result.fault, rec, entry);
     e->result.outcome = NMSHIM_FAULT_OUTCOME;
-    set_message(&e->result, "%s faulted: %s at %s+0x%Ix", entry, e->result.fault.name,
-                e->result.fault.module[0] ? e->result.fault.module : "?", e->result.fault.offset);
+    if (rec->caller) {
+        char where[64];
+        nm_guard_module_of(rec->address, where, sizeof(where), NULL);
+        set_message(&e->result, "%s faulted: %s in %s, called from %s+0x%Ix", entry,
+                    e->result.fault.name, where, e->result.fault.module, e->result.fault.offset);
+    } else {
+        set_message(&e->result, "%s faulted: %s at %s+0x%Ix", entry, e->result.fault.name,
+                    e->result.fault.module[0] ? e->result.fault.module : "?", e->result.fault.offset);
+    }
     WARN("%s: %s\n", e->path, e->result.message);
 }
 

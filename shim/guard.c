@@ -175,3 +175,93 @@ void nm_guard_stack_arm(void)
         return;
     VirtualProtect(guard, si.dwPageSize, PAGE_READWRITE | PAGE_GUARD, &old);
 }
+
+/* ---- shared by both mechanisms ----------------------------------------------------- */
+
+/* Debug-output exceptions (OutputDebugString A/W, SetThreadName) are not faults: the
+ * raiser expects them to pass by (guard.h rules). */
+int nm_guard_is_debug_output(DWORD code)
+{
+    return code == 0x40010006 || code == 0x4001000A || code == 0x406D1388;
+}
+
+/* Does the instruction before ret look like a call (e8 rel32, or ff /2 in its 2, 3, 6
+ * and 7 byte forms)? How a stack walker tells a return address from a stale value. */
+int nm_guard_after_call(const unsigned char *ret)
+{
+    return ret[-5] == 0xE8 ||
+           (ret[-6] == 0xFF && (ret[-5] & 0x38) == 0x10) ||
+           (ret[-2] == 0xFF && (ret[-1] & 0x38) == 0x10) ||
+           (ret[-3] == 0xFF && (ret[-2] & 0x38) == 0x10) ||
+           (ret[-7] == 0xFF && (ret[-6] & 0x38) == 0x10);
+}
+
+/* The system DLLs an expert calls into; a fault inside one is reported at its caller. */
+static HMODULE system_module(ULONG_PTR address)
+{
+    static const char *const names[] = { "ntdll.dll", "kernelbase.dll", "kernel32.dll",
+                                         "msvcrt.dll", "ucrtbase.dll" };
+    static HMODULE handles[sizeof(names) / sizeof(names[0])];   /* never unloaded */
+    HMODULE mod = NULL;
+    size_t i;
+
+    if (!GetModuleHandleExA(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS |
+                            GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT, (LPCSTR)address, &mod))
+        return NULL;
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (!handles[i]) handles[i] = GetModuleHandleA(names[i]);
+        if (handles[i] && mod == handles[i]) return mod;
+    }
+    return NULL;
+}
+
+/* A software exception's address is RaiseException's, in kernelbase.dll; a CRT function
+ * handed a bad pointer faults inside msvcrt.dll. Neither says which expert code did it,
+ * so scan the faulting thread's stack up from sp (bounded by the TEB's stack base) for
+ * the first return address that follows a call and lies in a module that is neither a
+ * system DLL nor this one (test_expert_raise). Only on the fault path. */
+static ULONG_PTR find_caller(ULONG_PTR address, ULONG_PTR sp)
+{
+    NT_TIB *tib;
+    ULONG_PTR top, limit = sp + 8192, *p;
+    HMODULE self = NULL;
+
+    /* The TIB through its self pointer (NtCurrentTeb's inline trips -Warray-bounds). */
+#ifdef _WIN64
+    __asm__("movq %%gs:0x30, %0" : "=r"(tib));
+#else
+    __asm__("movl %%fs:0x18, %0" : "=r"(tib));
+#endif
+    top = (ULONG_PTR)tib->StackBase;
+    if (!system_module(address) || sp < (ULONG_PTR)tib->StackLimit || sp >= top) return 0;
+    GetModuleHandleExA(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS |
+                       GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT, (LPCSTR)find_caller, &self);
+    if (limit > top) limit = top;
+    for (p = (ULONG_PTR *)(sp & ~(sizeof(ULONG_PTR) - 1)); (ULONG_PTR)(p + 1) <= limit; p++) {
+        HMODULE mod = NULL;
+        ULONG_PTR ret = *p;
+        /* ret must lie in an image past its headers; (NULL asks for the exe's handle, so
+         * small values would pass the lookup without being in it.) */
+        if (ret < 0x10000 || !GetModuleHandleExA(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS |
+                                GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT, (LPCSTR)ret, &mod)
+            || !mod || ret < (ULONG_PTR)mod + 0x1000 || mod == self || system_module(ret))
+            continue;
+        if (nm_guard_after_call((const unsigned char *)ret)) return ret;
+    }
+    return 0;
+}
+
+void nm_guard_fill(struct nm_fault_record *rec, const EXCEPTION_RECORD *er, ULONG_PTR sp)
+{
+    DWORD i, n = er->NumberParameters;
+
+    if (n > 4) n = 4;
+    rec->code = er->ExceptionCode;
+    rec->flags = er->ExceptionFlags;
+    rec->address = (ULONG_PTR)er->ExceptionAddress;
+    rec->nparams = n;
+    for (i = 0; i < 4; i++)
+        rec->params[i] = i < n ? er->ExceptionInformation[i] : 0;
+    /* No scan on an exhausted stack: the overflow's address is the expert's own. */
+    rec->caller = er->ExceptionCode == STATUS_STACK_OVERFLOW ? 0 : find_caller(rec->address, sp);
+}

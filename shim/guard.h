@@ -38,6 +38,9 @@ struct nm_fault_record {
     ULONG_PTR address;          /* ExceptionAddress */
     DWORD     nparams;          /* NumberParameters, clipped to 4 */
     ULONG_PTR params[4];        /* ExceptionInformation[0..3] */
+    ULONG_PTR caller;           /* address inside a system DLL (RaiseException, a CRT
+                                 * function given bad input): the first return address on
+                                 * the stack into other code; else 0 */
 };
 
 typedef void (*nm_guard_fn)(void *ctx);
@@ -56,6 +59,10 @@ void nm_guard_stack_arm(void);
 /* Describes a fault record: exception name, module + offset of the faulting address,
  * and for an access violation the access kind and target. Used by reports. */
 const char *nm_guard_exception_name(DWORD code);   /* NULL when unknown */
+/* Shared by the per-arch mechanisms (guard_<arch>.c): */
+int  nm_guard_is_debug_output(DWORD code);         /* passes by, not a fault */
+int  nm_guard_after_call(const unsigned char *ret);/* ret follows a call instruction */
+void nm_guard_fill(struct nm_fault_record *rec, const EXCEPTION_RECORD *er, ULONG_PTR sp);
 void nm_guard_module_of(ULONG_PTR address, char *module, size_t len, ULONG_PTR *offset);
 
 #endif /* NM_GUARD_H */

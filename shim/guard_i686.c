@@ -52,36 +52,21 @@ static inline ULONG stack_guarantee(void)
     return g;
 }
 
-/* Debug-output exceptions (OutputDebugString A/W, SetThreadName) are not faults: the
- * raiser expects them to pass by (guard.h rules). */
-static int is_debug_output(DWORD code)
-{
-    return code == 0x40010006 || code == 0x4001000A || code == 0x406D1388;
-}
-
 static EXCEPTION_DISPOSITION __cdecl handler(EXCEPTION_RECORD *er, void *establisher,
                                              CONTEXT *context, void *dispatcher)
 {
     struct guard_frame *f = (struct guard_frame *)establisher;
     struct nm_fault_record *rec = f->rec;
-    DWORD i, n;
 
     /* Called again with the unwind flags while RtlUnwind (ours or someone else's) passes
      * through: nothing of ours to clean up here. */
     if (er->ExceptionFlags & UNWIND_FLAGS)
         return ExceptionContinueSearch;
-    if (is_debug_output(er->ExceptionCode))
+    if (nm_guard_is_debug_output(er->ExceptionCode))
         return ExceptionContinueSearch;
 
     /* Record before RtlUnwind: it sets EXCEPTION_UNWINDING in er->ExceptionFlags. */
-    n = er->NumberParameters;
-    if (n > 4) n = 4;
-    rec->code = er->ExceptionCode;
-    rec->flags = er->ExceptionFlags;
-    rec->address = (ULONG_PTR)er->ExceptionAddress;
-    rec->nparams = n;
-    for (i = 0; i < 4; i++)
-        rec->params[i] = i < n ? er->ExceptionInformation[i] : 0;
+    nm_guard_fill(rec, er, context->Esp);
 
     /* Run the termination handlers of every frame the callee registered above ours
      * (its __finally blocks, C++ cleanups) and pop them: afterwards FS:[0] == &f->reg.

@@ -66,40 +66,14 @@ static inline ULONG stack_guarantee(void)
     return g;
 }
 
-/* Debug-output exceptions (OutputDebugString A/W, SetThreadName) are not faults: the
- * raiser expects them to pass by (guard.h rules). */
-static int is_debug_output(DWORD code)
+static void record(struct guard_frame *f, const EXCEPTION_POINTERS *ep)
 {
-    return code == 0x40010006 || code == 0x4001000A || code == 0x406D1388;
-}
-
-static void record(struct guard_frame *f, const EXCEPTION_RECORD *er)
-{
-    struct nm_fault_record *rec = f->rec;
-    DWORD i, n = er->NumberParameters;
-
-    if (n > 4) n = 4;
-    rec->code = er->ExceptionCode;
-    rec->flags = er->ExceptionFlags;
-    rec->address = (ULONG_PTR)er->ExceptionAddress;
-    rec->nparams = n;
-    for (i = 0; i < 4; i++)
-        rec->params[i] = i < n ? er->ExceptionInformation[i] : 0;
+    nm_guard_fill(f->rec, ep->ExceptionRecord, ep->ContextRecord->Rsp);
     f->faulted = 1;
 }
 
 static int guarded_run(struct guard_frame *f);
 
-/* Does the instruction before ret look like a call (e8 rel32, or ff /2 in its 2, 3, 6
- * and 7 byte forms)? How a stack walker tells a return address from a stale value. */
-static int after_call(const unsigned char *ret)
-{
-    return ret[-5] == 0xE8 ||
-           (ret[-6] == 0xFF && (ret[-5] & 0x38) == 0x10) ||
-           (ret[-2] == 0xFF && (ret[-1] & 0x38) == 0x10) ||
-           (ret[-3] == 0xFF && (ret[-2] & 0x38) == 0x10) ||
-           (ret[-7] == 0xFF && (ret[-6] & 0x38) == 0x10);
-}
 
 /* Turn ctx (the fault) into the context of the innermost guarded_run frame, just after
  * its call of fn, the way RtlUnwindEx would, but without running anything on the
@@ -131,7 +105,7 @@ static int unwind_to_guard(CONTEXT *ctx, struct guard_frame *f)
             for (k = 0; k < 4; k++) {
                 DWORD64 ret = ((DWORD64 *)ctx->Rsp)[k], b2;
                 if (RtlLookupFunctionEntry(ret, &b2, NULL) &&
-                    after_call((const unsigned char *)ret)) {
+                    nm_guard_after_call((const unsigned char *)ret)) {
                     ctx->Rip = ret;
                     ctx->Rsp += 8 * (k + 1);
                     break;
@@ -171,7 +145,7 @@ static LONG CALLBACK overflow_handler(EXCEPTION_POINTERS *ep)
     if (!unwind_to_guard(&ctx, f))
         return EXCEPTION_CONTINUE_SEARCH;
     *ep->ContextRecord = ctx;
-    record(f, ep->ExceptionRecord);
+    record(f, ep);
     return EXCEPTION_CONTINUE_EXECUTION;
 }
 
@@ -183,12 +157,12 @@ __attribute__((used)) LONG nm_guard_seh_filter(EXCEPTION_POINTERS *ep, void *fra
 {
     struct guard_frame *f = top_get();
 
-    if (!f || is_debug_output(ep->ExceptionRecord->ExceptionCode))
+    if (!f || nm_guard_is_debug_output(ep->ExceptionRecord->ExceptionCode))
         return EXCEPTION_CONTINUE_SEARCH;
     /* The innermost guard's scope is always the first of ours the dispatcher reaches
      * (inner guards take every fault), so the innermost frame is ours: nested guards,
      * test_guard_nested. */
-    record(f, ep->ExceptionRecord);
+    record(f, ep);
     return EXCEPTION_EXECUTE_HANDLER;
 }
 
