@@ -24,7 +24,7 @@ static inline size_t slot_of(const struct nm_blocks *t, uintptr_t p)
 
 static struct nm_block_entry *alloc_slots(size_t n)
 {
-    return HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, n * sizeof(struct nm_block_entry));
+    return nm_isolated_alloc(n * sizeof(struct nm_block_entry));
 }
 
 int nm_blocks_init(struct nm_blocks *t)
@@ -38,7 +38,7 @@ int nm_blocks_init(struct nm_blocks *t)
 
 void nm_blocks_destroy(struct nm_blocks *t)
 {
-    if (t->slots) HeapFree(GetProcessHeap(), 0, t->slots);
+    nm_isolated_free(t->slots);
     t->slots = NULL;
     t->count = t->mask = 0;
 }
@@ -72,7 +72,7 @@ int nm_blocks_reserve(struct nm_blocks *t, size_t extra)
     t->mask = ((size_t)1 << bits) - 1;
     for (i = 0; i <= old.mask; i++)
         if (old.slots[i].ptr) place(t, old.slots[i].ptr, old.slots[i].size);
-    HeapFree(GetProcessHeap(), 0, old.slots);
+    nm_isolated_free(old.slots);
     return 0;
 }
 

@@ -256,7 +256,7 @@ DWORD nm_instance_create(SIZE_T quota, struct nm_run *run, HEXPERTKEY *key)
     inst = &chunks[slot >> CHUNK_BITS][slot & (CHUNK - 1)];
     lock_acquire(inst);
     if (nm_blocks_init(&inst->blocks)
-        || !(inst->cache = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*inst->cache)))) {
+        || !(inst->cache = nm_isolated_alloc(sizeof(*inst->cache)))) {
         nm_blocks_destroy(&inst->blocks);
         lock_release(inst);
         HeapDestroy(heap);
@@ -297,7 +297,7 @@ DWORD nm_instance_end(HEXPERTKEY key, NMSHIM_MEMSTATS *stats)
     if (stats) *stats = inst->stats;
     HeapDestroy(inst->heap);     /* live and cached blocks alike */
     nm_blocks_destroy(&inst->blocks);
-    HeapFree(GetProcessHeap(), 0, inst->cache);
+    nm_isolated_free(inst->cache);
     inst->cache = NULL;
     inst->heap = NULL;
     inst->run = NULL;
