@@ -10,9 +10,5 @@ arch=x86_64
 if [ "${1:-}" = --arch ]; then arch=${2:?--arch needs i686 or x86_64}; shift 2; fi
 bash "$here/setup.sh"
 bash "$here/build.sh" "$arch" >&2
-status=0
-"$here/nmhost" --arch "$arch" "$@" "$top/build/$arch/bin/topusers.dll" \
-    "$top/build/$arch/bin/protodist.dll" || status=$?
-"$here/wine64-run" --server -k 2>/dev/null || true
-[ "$arch" = i686 ] && { "$here/wine32-run" --server -k 2>/dev/null || true; }
-exit $status
+exec "$here/nmhost" --arch "$arch" "$@" "$top/build/$arch/bin/topusers.dll" \
+    "$top/build/$arch/bin/protodist.dll"

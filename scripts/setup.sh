@@ -32,8 +32,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
     say "installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >/dev/null || die "apt-get update failed"
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-        || die "apt-get install failed for: ${missing[*]}"
+    mkdir -p "$NMSHIM_CACHE"
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$NMSHIM_CACHE/apt.log" 2>&1 \
+        || { tail -20 "$NMSHIM_CACHE/apt.log" >&2; die "apt-get install failed for: ${missing[*]}"; }
 fi
 
 # --- 2. CUnit source package (Debian ships no MinGW build of it) -------------------

@@ -9,16 +9,11 @@ top=$(cd "$here/.." && pwd)
 bash "$here/setup.sh" || { echo "test: setup failed" >&2; exit 1; }
 bash "$here/build.sh" i686 x86_64 || exit 1
 
-# Start each prefix's wineserver detached (the pipe trap, TOOLCHAIN.md) and stop them
-# whatever happens, so no Wine process outlives the run.
-stop_servers() {
-    "$here/wine64-run" --server -k 2>/dev/null
-    "$here/wine32-run" --server -k 2>/dev/null
-}
-trap stop_servers EXIT
-stop_servers   # a server left from another checkout would not see this one's files
-"$here/wine64-run" --server -p || { echo "test: 64-bit Wine cannot start" >&2; exit 1; }
-"$here/wine32-run" --server -p || { echo "test: 32-bit Wine (i386 chroot) cannot start" >&2; exit 1; }
+# Prepare both prefixes (created from nothing when missing, server and services detached,
+# scripts/wine-prepare). Nothing is stopped, before or after: another run may be using
+# this checkout's servers; they exit by themselves a minute after their last client.
+"$here/wine64-run" --prepare || { echo "test: 64-bit Wine cannot start" >&2; exit 1; }
+"$here/wine32-run" --prepare || { echo "test: 32-bit Wine (i386 chroot) cannot start" >&2; exit 1; }
 # A trivial exe must run on both: if Wine is broken, say so loudly instead of counting
 # a wall of failed suites.
 for arch in x86_64 i686; do

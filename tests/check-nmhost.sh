@@ -24,9 +24,8 @@ cap=$top/data/sample.cap
 [ -f "$cap" ] || skip "no sample capture at $cap"
 case "$bin" in "$top"/*) ;; *) [ "$arch" = i686 ] && skip "i686 runs need $bin under $top" ;; esac
 
-# Start the wineserver detached first, or it inherits our redirections (pipe trap,
-# TOOLCHAIN.md). Left running: other CTest tests may be using it.
-"$run" --server -p
+# Prepare the prefix (created when missing, server and services detached).
+"$run" --prepare
 st=$?
 [ $st = 125 ] && skip "Wine for $arch is not available (wrapper exit 125)"
 

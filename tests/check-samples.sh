@@ -27,9 +27,8 @@ for f in nmhost.exe topusers.dll protodist.dll; do
 done
 case "$bin" in "$top"/*) ;; *) [ "$arch" = i686 ] && skip "i686 runs need $bin under $top" ;; esac
 
-# Start the wineserver detached first, or it inherits our redirections and the run
-# hangs on the pipe (TOOLCHAIN.md). Left running: other CTest tests may be using it.
-"$run" --server -p
+# Prepare the prefix (created when missing, server and services detached).
+"$run" --prepare
 [ $? = 125 ] && skip "Wine for $arch is not available (wrapper exit 125)"
 
 # Work files live beside the exe: the i686 chroot only sees the repository.

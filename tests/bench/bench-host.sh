@@ -71,7 +71,7 @@ cap_s=$(for i in 1 2 3; do time_cmd capinfos "$cap"; done | best)
 capc_s=$(for i in 1 2 3; do time_cmd capinfos -c "$cap"; done | best)
 
 # (3) bench_host.exe under Wine, best of 3 by open+run time.
-"$runner" --server -p || true
+"$runner" --prepare || true
 # Windows paths for the exe's arguments: Wine maps / as drive Z:, and the i686 chroot
 # mounts the repository at the same path, so one spelling serves both.
 winpath() { printf 'Z:%s' "$1" | tr / '\\'; }
