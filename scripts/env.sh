@@ -11,3 +11,20 @@ NMSHIM_PREFIX64=${NMSHIM_PREFIX64:-$NMSHIM_CACHE/wine64-$NMSHIM_CHECKOUT}
 NMSHIM_PREFIX32=${NMSHIM_PREFIX32:-/root/.wine32-$NMSHIM_CHECKOUT}   # inside the chroot
 NMSHIM_DEPS=${NMSHIM_DEPS:-$top/.deps}
 export NMSHIM_CACHE NMSHIM_ROOT32 NMSHIM_CHECKOUT NMSHIM_PREFIX64 NMSHIM_PREFIX32 NMSHIM_DEPS
+
+# nmshim_heap_checked CMD...: runs a Wine command on Wine's checking heap (the caller sets
+# WINEDEBUG to include warn+heap) and fails it when Wine reports heap misuse (Wine 8 uses
+# the warn channel for that, docs/toolchain.md). stderr is passed on after the run.
+nmshim_heap_checked() {
+    local log rc
+    log=$(mktemp "${TMPDIR:-/tmp}/nmshim-heap.XXXXXX") || return 125
+    "$@" 2>"$log"
+    rc=$?
+    cat "$log" >&2
+    if grep -qE '(err|warn):heap' "$log"; then
+        echo "checked heap: Wine reported heap misuse running $*" >&2
+        [ $rc = 0 ] && rc=1
+    fi
+    rm -f "$log"
+    return $rc
+}

@@ -453,7 +453,8 @@ static void test_memory_threads_one_key(void)
     CHECK_EQ_U(st.live_blocks, live);
     CHECK_EQ_U(st.live_bytes, bytes);
     CHECK_EQ_U(st.bad_calls, 0);
-    CHECK_EQ_U(heapwalk_busy(key), live + st.cached_blocks);
+    if (!nm_test_checking_heap())   /* it keeps freed blocks busy for a while */
+        CHECK_EQ_U(heapwalk_busy(key), live + st.cached_blocks);
     CHECK_EQ_U(nm.NmShimEndInstance(key, &st), NMERR_SUCCESS);
     CHECK_EQ_U(st.leaked_blocks, live);
 }
@@ -474,7 +475,8 @@ static void test_memory_threads_four_keys(void)
         CHECK_EQ_U(st.frees, w[i].frees);
         CHECK_EQ_U(st.live_blocks, w[i].live);
         CHECK_EQ_U(st.live_bytes, w[i].live_bytes);
-        CHECK_EQ_U(heapwalk_busy(w[i].key), w[i].live + st.cached_blocks);
+        if (!nm_test_checking_heap())
+            CHECK_EQ_U(heapwalk_busy(w[i].key), w[i].live + st.cached_blocks);
         nm.NmShimEndInstance(w[i].key, NULL);
     }
 }
