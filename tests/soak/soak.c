@@ -4,7 +4,7 @@
  * process's heap count, handle count, thread count and private bytes are printed at the
  * start, after the warm-up and at the end (issue "Reliability in figures", soak).
  *
- *   soak.exe RUNS CAPTURE EXPERT.dll[@stop]...
+ *   soak.exe [--every N] RUNS CAPTURE EXPERT.dll[@stop]...
  *
  * Run i runs expert i % n. An expert marked @stop hangs until told to stop: it gets the
  * stop request after STOP_AFTER_MS, the others have RUN_TIMEOUT_MS to finish. Each run is
@@ -139,10 +139,16 @@ int main(int argc, char **argv)
     unsigned runs, i, n, bad = 0;
     HNMCAPTURE cap = NULL;
     char err[256];
+    unsigned every = 0;
     int fail = 0;
 
+    if (argc > 2 && !strcmp(argv[1], "--every")) {      /* print a sample every N runs too */
+        every = (unsigned)strtoul(argv[2], NULL, 10);
+        argc -= 2;
+        argv += 2;
+    }
     if (argc < 4 || (runs = (unsigned)strtoul(argv[1], NULL, 10)) == 0 || argc - 3 > MAX_EXPERTS) {
-        fprintf(stderr, "usage: soak.exe RUNS CAPTURE EXPERT.dll[@stop]... (at most %d experts)\n",
+        fprintf(stderr, "usage: soak.exe [--every N] RUNS CAPTURE EXPERT.dll[@stop]... (at most %d experts)\n",
                 MAX_EXPERTS);
         return 2;
     }
@@ -171,6 +177,10 @@ int main(int argc, char **argv)
         if (o == NMSHIM_HUNG || o == NMSHIM_LOAD_ERROR || o == NMSHIM_PENDING
             || (k->stop && o != NMSHIM_TERMINATED)) {
             if (bad++ < 5) fprintf(stderr, "soak: run %u: %s ended %s\n", i, k->path, outcome_name(o));
+        }
+        if (every && (i + 1) % every == 0 && i + 1 != runs) {
+            struct sample m = take_sample();
+            print_sample("", i + 1, &m);
         }
         if (i + 1 == WARMUP || (runs <= WARMUP && i + 1 == runs)) {
             warm = take_sample();
