@@ -14,6 +14,7 @@
 #define HOW_EXITPROCESS       5
 #define HOW_TERMINATEPROCESS  6
 #define HOW_EXITTHREAD        7
+#define HOW_RTLEXITUSERTHREAD 8     /* ntdll's, past the hooks: the thread just ends */
 
 __declspec(dllexport) BOOL WINAPI Register(PEXPERTENUMINFO info);
 __declspec(dllexport) BOOL WINAPI Configure(HEXPERTKEY key, PEXPERTCONFIG *config,
@@ -34,6 +35,12 @@ static void end_it(void)
     case HOW_EXITPROCESS:      ExitProcess(0);
     case HOW_TERMINATEPROCESS: TerminateProcess(GetCurrentProcess(), 0); break;
     case HOW_EXITTHREAD:       ExitThread(0);
+    case HOW_RTLEXITUSERTHREAD: {
+        void (WINAPI *rtl_exit)(DWORD) = (void (WINAPI *)(DWORD))(void *)
+            GetProcAddress(GetModuleHandleA("ntdll.dll"), "RtlExitUserThread");
+        if (rtl_exit) rtl_exit(5);
+        break;
+    }
     }
 }
 
