@@ -52,6 +52,7 @@ struct nm_expert {
     NMSHIM_RESULT result;
     struct nm_run *active;      /* the Run in progress, or the last one */
     struct nm_call *call;       /* Run's call, or an entry point left hung */
+    BOOL registered;            /* loaded, and Register returned TRUE in time */
     BOOL stop_requested;
     HANDLE *workers;            /* threads the expert created (hooks.c), duplicated */
     DWORD nworkers, capworkers;
@@ -564,6 +565,7 @@ DWORD nm_expert_load(const char *path, struct nm_expert **out)
     /* "The Version member ... must be zero": tolerated, as NetMon's own experts may
      * not all have obeyed (expert-api.md §5.2 [INF]). */
     if (info.Version) WARN("%s: Register set Version %lu, expected 0\n", path, info.Version);
+    e->registered = TRUE;
     return NMERR_SUCCESS;
 }
 
@@ -575,7 +577,7 @@ const EXPERTENUMINFO *nm_expert_info(const struct nm_expert *e)
 /* May an entry point be called now? Not while another is running or left hung. */
 static BOOL idle(const struct nm_expert *e)
 {
-    return e->module && !loader_blocked &&
+    return e->module && e->registered && !loader_blocked &&
         (!e->call || (e->call->done && WaitForSingleObject(e->call->thread, 0) == WAIT_OBJECT_0));
 }
 
@@ -867,7 +869,7 @@ DWORD nm_expert_start(struct nm_expert *e, const NMSHIM_RUN_PARAMS *params)
     struct nm_run *r;
     DWORD err;
 
-    if (!e->run || !e->module) return NMERR_INVALID_PARAMETER;
+    if (!e->run || !e->module || !e->registered) return NMERR_INVALID_PARAMETER;
     run_check(e);
     if (e->call && (!e->call->done || WaitForSingleObject(e->call->thread, 0) != WAIT_OBJECT_0))
         return NMERR_INVALID_PARAMETER;     /* still running, or an entry point left hung */
