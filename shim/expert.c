@@ -825,6 +825,7 @@ static void run_done(struct nm_call *c)
     NMSHIM_MEMSTATS mem;
     EXPERTSTATUS status;
     DWORD nevents, elapsed = GetTickCount() - rc->start;
+    BOOL stopped = e->stop_requested;   /* before the wait below: Run's end is now */
 
     memset(&mem, 0, sizeof(mem));
     nm_instance_end(r->key, &mem);
@@ -838,7 +839,7 @@ static void run_done(struct nm_call *c)
     LeaveCriticalSection(&e->lock);
     if (c->faulted)
         outcome_fault(e, &c->rec, "Run", FALSE, c->role.note[0] ? c->role.note : NULL);
-    else if (e->stop_requested)
+    else if (stopped)
         outcome_set(e, NMSHIM_TERMINATED, "stopped on request; Run returned %s", rc->ret ? "TRUE" : "FALSE");
     else if (rc->ret)
         outcome_set(e, NMSHIM_DONE, NULL);
