@@ -53,8 +53,9 @@ static void usage(FILE *out)
           "                         bundled data\\sample.cap\n"
           "  -j, --json FILE        also write the JSON report to FILE; '-' writes it to\n"
           "                         stdout instead of the text report\n"
-          "  -t, --timeout SECONDS  stop an expert still running after SECONDS (it then has\n"
-          "                         2 s to return, or is reported as hung)\n"
+          "  -t, --timeout SECONDS  stop an expert entry point (DllMain, Register, Configure,\n"
+          "                         Run) still running after SECONDS (it then has 2 s to\n"
+          "                         return, or is reported as hung)\n"
           "      --configure        call each configurable expert's Configure (headless) first\n"
           "      --config FILE      load stored configurations from FILE (if it exists) before\n"
           "                         Configure/Run; save them there after --configure\n"
@@ -523,6 +524,14 @@ static int exit_status(const nm_report *r)
     return st;
 }
 
+static BOOL any_hung(const nm_report *r)
+{
+    DWORD i;
+    for (i = 0; r->experts && i < r->nexperts; i++)
+        if (r->experts[i].have_result && r->experts[i].result.outcome == NMSHIM_HUNG) return TRUE;
+    return FALSE;
+}
+
 /* Loads every expert (Register runs inside NmShimLoadExpert). */
 static void load_all(nm_report *r, HNMEXPERT *x)
 {
@@ -704,6 +713,8 @@ int main(int argc, char **argv)
 
     if ((status = parse_options(argc, argv, &o)) >= 0) goto out;
     status = EXIT_USAGE;
+    /* -t covers every entry point: DllMain, Register and Configure as well as Run. */
+    if (o.timeout_ms) NmShimSetTimeouts(o.timeout_ms, STOP_GRACE_MS);
     if (o.json && !(json = open_json(o.json))) goto out;
 
     r.version = NMSHIM_VERSION_STRING;
@@ -760,6 +771,13 @@ int main(int argc, char **argv)
 
 out:
     if (json && json != stdout) fclose(json);
+    /* A hung entry point may hold a lock that unloading or ExitProcess needs (the
+     * loader lock, if it is DllMain): the report is out, so end here. */
+    if (any_hung(&r)) {
+        fflush(stdout);
+        fflush(stderr);
+        TerminateProcess(GetCurrentProcess(), (UINT)status);
+    }
     for (i = 0; x && i < r.nexperts; i++) {
         if (x[i]) NmShimUnloadExpert(x[i]);
         free((void *)r.experts[i].events);

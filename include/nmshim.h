@@ -97,9 +97,13 @@ typedef enum NMSHIM_OUTCOME {
     NMSHIM_PENDING = 0,         /* not run yet, or running */
     NMSHIM_DONE,                /* Run returned TRUE */
     NMSHIM_FAILED,              /* an entry point returned FALSE */
-    NMSHIM_FAULT_OUTCOME,       /* an entry point faulted; its heap is gone */
+    NMSHIM_FAULT_OUTCOME,       /* an entry point faulted, called exit/abort/ExitProcess/
+                                 * ExitThread..., or a thread it created faulted; its
+                                 * heap is gone (fault.name says which) */
     NMSHIM_TERMINATED,          /* told to stop, returned within the grace period */
-    NMSHIM_HUNG,                /* told to stop, still running after the grace period */
+    NMSHIM_HUNG,                /* told to stop (Run, or an entry point past the
+                                 * NmShimSetTimeouts timeout), still running after the
+                                 * grace period */
     NMSHIM_LOAD_ERROR           /* the DLL did not load or lacks Register/Run */
 } NMSHIM_OUTCOME;
 
@@ -148,8 +152,17 @@ DWORD WINAPI NmShimGetStatus(HNMEXPERT expert, EXPERTSTATUS *status);
 DWORD WINAPI NmShimGetResult(HNMEXPERT expert, NMSHIM_RESULT *result);
 /* The index-th event the expert submitted; the host's deep copy, valid until unload. */
 DWORD WINAPI NmShimGetEvent(HNMEXPERT expert, DWORD index, const NMEVENTDATA **event);
-/* Unloads the DLL and frees everything (a hung expert's DLL stays mapped). */
+/* Unloads the DLL and frees everything (a hung expert's DLL stays mapped; so does one
+ * whose own threads still run). DllMain's detach runs under the entry timeout too. */
 DWORD WINAPI NmShimUnloadExpert(HNMEXPERT expert);
+/* Timeout of the entry points the host calls synchronously: DllMain (in
+ * NmShimLoadExpert and NmShimUnloadExpert), Register and Configure. Each runs on a
+ * thread of its own; after timeout_ms it is asked to stop (Configure's key answers
+ * NMERR_EXPERT_TERMINATE), and when it has not returned grace_ms later the outcome is
+ * NMSHIM_HUNG and the call returns NMERR_TIMEOUT, its thread left running. One that
+ * returns within the grace period is NMSHIM_TERMINATED. timeout_ms 0 or INFINITE (the
+ * default): no timeout. Process-wide; Run's timeout is the host's (NmShimStopExpert). */
+DWORD WINAPI NmShimSetTimeouts(DWORD timeout_ms, DWORD grace_ms);
 
 /* Name of an exception code ("EXCEPTION_ACCESS_VIOLATION"), or NULL when unknown. */
 LPCSTR WINAPI NmShimExceptionName(DWORD code);

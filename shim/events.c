@@ -25,10 +25,13 @@ DWORD WINAPI ExpertIndicateStatus(HEXPERTKEY hExpertKey, EXPERTSTATUSENUMERATION
         WARN("key %p: szText %p is not readable; ignored\n", hExpertKey, szText);
         szText = NULL;
     }
-    if (szText) {
-        memcpy(text, szText, len);
-        text[len] = 0;
+    /* Copied under the guard too: the expert's other threads may change or free the
+     * text between the measure and the copy. */
+    if (szText && nm_safe_copy(text, szText, len)) {
+        WARN("key %p: szText %p became unreadable; ignored\n", hExpertKey, szText);
+        szText = NULL;
     }
+    if (szText) text[len] = 0;
     if ((err = nm_instance_enter(hExpertKey, FALSE, &inst, &r))) {
         TRACE("key %p -> error %lu\n", hExpertKey, err);
         return err;

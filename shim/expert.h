@@ -41,6 +41,9 @@ DWORD nm_expert_status(const struct nm_expert *e, EXPERTSTATUS *status);
 DWORD nm_expert_result(const struct nm_expert *e, NMSHIM_RESULT *result);
 DWORD nm_expert_event(const struct nm_expert *e, DWORD index, const NMEVENTDATA **event);
 void  nm_expert_unload(struct nm_expert *e);
+/* DllMain, Register and Configure: stop requested after timeout_ms (0: never), HUNG
+ * after grace_ms more (NmShimSetTimeouts). */
+void  nm_expert_set_timeouts(DWORD timeout_ms, DWORD grace_ms);
 
 void  nm_run_set_state(struct nm_run *r, EXPERTSTATUSENUMERATION state);
 void  nm_run_status(struct nm_run *r, EXPERTSTATUSENUMERATION state, DWORD substatus,

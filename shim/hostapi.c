@@ -148,6 +148,13 @@ DWORD WINAPI NmShimUnloadExpert(HNMEXPERT expert)
     return NMERR_SUCCESS;
 }
 
+/* NmShimSetTimeouts (nmapi.@) */
+DWORD WINAPI NmShimSetTimeouts(DWORD timeout_ms, DWORD grace_ms)
+{
+    nm_expert_set_timeouts(timeout_ms == INFINITE ? 0 : timeout_ms, grace_ms);
+    return NMERR_SUCCESS;
+}
+
 /* NmShimExceptionName (nmapi.@) */
 LPCSTR WINAPI NmShimExceptionName(DWORD code)
 {

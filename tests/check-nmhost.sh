@@ -204,13 +204,88 @@ assert d["exit_status"] == 2'
 nmhost register-false 1 "${C[@]}" t_register_false.dll -j "$tmp/regfalse.json" &&
 jcheck register-false "$tmp/regfalse.json" '
 assert E["t_register_false.dll"]["outcome"] == "failed", E["t_register_false.dll"]'
+
+# ---- nothing an expert does ends the host (README "Lifecycle") ------------------------
+# fault_case NAME DLL FAULT_NAME ENTRY [nmhost options]: DLL faults with FAULT_NAME in
+# ENTRY, reported at DLL+offset; exit status 1; t_ok.dll after it on the command line
+# still runs to done. For Run, the expert's live block was freed with its heap.
+fault_case() {
+    local name=$1 dll=$2 fname=$3 entry=$4
+    shift 4
+    nmhost "$name" 1 "${C[@]}" "$@" "$dll" t_ok.dll -j "$tmp/$name.json" &&
+    jcheck "$name" "$tmp/$name.json" '
+e = E["'"$dll"'"]
+f = e["fault"]
+assert e["outcome"] == "fault", (e["outcome"], e["message"])
+assert f["name"] == "'"$fname"'" and f["entry"] == "'"$entry"'", (f, e["message"])
+assert (f["module"] or "").lower() == "'"$dll"'" and f["offset"] > 0, f
+if f["entry"] == "Run":
+    assert e["memory"]["leaked_blocks"] >= 1, e["memory"]
+assert E["t_ok.dll"]["outcome"] == "done", E["t_ok.dll"]
+assert d["exit_status"] == 1'
+}
+fault_case dllmain-crash t_dllmain_crash.dll EXCEPTION_ACCESS_VIOLATION DllMain
+fault_case dllmain-exit t_exit_dllmain_exit.dll EXPERT_CALLED_EXIT DllMain
+fault_case dllmain-exitprocess t_exit_dllmain_exitprocess.dll EXPERT_CALLED_EXITPROCESS DllMain
+fault_case dllmain-exitthread t_exit_dllmain_exitthread.dll EXPERT_CALLED_EXITTHREAD DllMain
+fault_case register-abort t_exit_register_abort.dll EXPERT_CALLED_ABORT Register
+fault_case register-exitthread t_exit_register_exitthread.dll EXPERT_CALLED_EXITTHREAD Register
+fault_case configure-exit t_exit_configure_exit.dll EXPERT_CALLED_EXIT Configure --configure
+fault_case configure-exitthread t_exit_configure_exitthread.dll EXPERT_CALLED_EXITTHREAD Configure --configure
+fault_case run-exit t_exit_run_exit.dll EXPERT_CALLED_EXIT Run
+fault_case run-_exit t_exit_run__exit.dll EXPERT_CALLED_EXIT Run
+fault_case run-abort t_exit_run_abort.dll EXPERT_CALLED_ABORT Run
+fault_case run-assert t_exit_run_assert.dll EXPERT_ASSERT_FAILED Run
+fault_case run-exitprocess t_exit_run_exitprocess.dll EXPERT_CALLED_EXITPROCESS Run
+fault_case run-terminateprocess t_exit_run_terminateprocess.dll EXPERT_CALLED_TERMINATEPROCESS Run
+fault_case run-exitthread t_exit_run_exitthread.dll EXPERT_CALLED_EXITTHREAD Run
+# An uncaught C++ exception: std::terminate -> abort() on i686 (DWARF unwinding); an
+# unhandled SEH exception on x86_64.
+if [ "$arch" = i686 ]; then
+    fault_case cxx-uncaught t_cxx_uncaught.dll EXPERT_CALLED_ABORT Run
+else
+    fault_case cxx-uncaught t_cxx_uncaught.dll "C++ exception (GCC)" Run
+fi
+fault_case worker-null t_worker_null.dll EXCEPTION_ACCESS_VIOLATION Run
+fault_case worker-late t_worker_late.dll EXCEPTION_ACCESS_VIOLATION Run
+contains worker-late-text "$tmp/worker-late.out" "a thread it created in Run faulted"
+# ntdll's RtlExitUserThread is not hooked: Run's thread just ends; still the expert's
+# fault, its heap freed (not the zero statistics blamed on nmapi of old).
+nmhost run-thread-ended 1 "${C[@]}" t_exit_run_rtlexituserthread.dll t_ok.dll \
+    -j "$tmp/run-thread-ended.json" && jcheck run-thread-ended "$tmp/run-thread-ended.json" '
+e = E["t_exit_run_rtlexituserthread.dll"]
+assert e["outcome"] == "fault" and e["fault"]["name"] == "EXPERT_THREAD_ENDED", e
+assert e["fault"]["entry"] == "Run" and e["memory"]["leaked_blocks"] == 1, e
+assert E["t_ok.dll"]["outcome"] == "done"'
+
+# Entry points other than Run under -t: a Configure with a modal box is hung, not the
+# host; a DllMain that never returns is hung too, but it keeps the loader lock, so the
+# experts after it are refused (failed, with the reason) instead of hanging.
+start=$(date +%s)
+nmhost configure-hang 1 "${C[@]}" -t 1 --configure t_hang_configure.dll t_ok.dll \
+    -j "$tmp/configure-hang.json" && jcheck configure-hang "$tmp/configure-hang.json" '
+e = E["t_hang_configure.dll"]
+assert e["outcome"] == "hung" and e["message"].startswith("Configure"), e
+assert E["t_ok.dll"]["outcome"] == "done"'
+nmhost dllmain-hang 1 "${C[@]}" -t 1 t_ok.dll t_hang_dllmain.dll t_leaker.dll \
+    -j "$tmp/dllmain-hang.json" && jcheck dllmain-hang "$tmp/dllmain-hang.json" '
+e = E["t_hang_dllmain.dll"]
+assert e["outcome"] == "hung" and e["message"].startswith("DllMain"), e
+assert E["t_leaker.dll"]["outcome"] == "failed" and "loader lock" in E["t_leaker.dll"]["message"]'
 checks=$((checks + 1))
-(cd "$bin" && "$run" "$bin/nmhost.exe" "${C[@]}" t_dllmain_crash.dll -j "$tmp/dllmain.json") \
-    >/dev/null 2>&1
+[ $(( $(date +%s) - start )) -le 40 ] || fail "configure/dllmain hang: took $(( $(date +%s) - start )) s"
+
+# The file named, not one the loader's search finds first: from a folder holding
+# another expert under the name t_ok.dll, "nmhost t_ok.dll" loads that one.
+mkdir -p "$tmp/cwd" && cp "$bin/t_register_false.dll" "$tmp/cwd/t_ok.dll"
+checks=$((checks + 1))
+(cd "$tmp/cwd" && "$run" "$bin/nmhost.exe" "${C[@]}" t_ok.dll -j "$tmp/exact.json") \
+    >"$tmp/exact.out" 2>&1
 rc=$?
-[ $rc = 1 ] || [ $rc = 2 ] || fail "dllmain-crash: exit $rc, expected 1 or 2"
-jcheck dllmain-crash "$tmp/dllmain.json" '
-assert E["t_dllmain_crash.dll"]["outcome"] in ("fault", "load_error"), E["t_dllmain_crash.dll"]'
+[ $rc = 1 ] || fail "exact-file: exit $rc, expected 1 (t_register_false under the name t_ok.dll)"
+jcheck exact-file "$tmp/exact.json" '
+e = d["experts"][0]
+assert e["outcome"] == "failed" and e["message"] == "Register returned FALSE", e'
 
 # ---- timeouts: cooperative stop, then hung ------------------------------------------
 start=$(date +%s)

@@ -109,11 +109,13 @@ static void test_expert_dllmain_crash(void)
     CHECK(e != NULL);
     if (!e) return;
     nm.NmShimGetResult(e, &res);
-    /* Either our guard caught it (entry DllMain) or Wine's loader did and failed the
-     * load: both are reported, neither kills the host. */
-    CHECK_MSG(res.outcome == NMSHIM_LOAD_ERROR ||
-              (res.outcome == NMSHIM_FAULT_OUTCOME && !strcmp(res.fault.entry, "DllMain")),
-              "outcome %d: %s", res.outcome, res.message);
+    /* Wine's loader catches it and fails the load; hooks.c saw it first (a vectored
+     * look) and the report has what a fault in Run would have. */
+    OUTCOME(res, NMSHIM_FAULT_OUTCOME);
+    CHECK_STR(res.fault.entry, "DllMain");
+    CHECK_EQ_U(res.fault.code, EXCEPTION_ACCESS_VIOLATION);
+    CHECK_STR(res.fault.module, "t_dllmain_crash.dll");
+    CHECK(res.fault.offset != 0);
     CHECK(res.message[0] != 0);
     CHECK_EQ_U(nm.NmShimStartExpert(e, NULL), NMERR_INVALID_PARAMETER);
     nm.NmShimUnloadExpert(e);
@@ -321,6 +323,172 @@ static void test_expert_thousand_faults_leak_nothing(void)
     CHECK_EQ_U(handles, handles10);
 }
 
+/* hooks.c's private exception and its kinds (shim/hooks.h). */
+#define NM_EXIT_EXCEPTION 0xE04E4D58u
+
+/* exit, _exit, abort, a failed assert, ExitProcess, TerminateProcess on itself and
+ * ExitThread inside Run: each a fault of Run with a name of its own, at the expert's
+ * call, its heap gone; the host (this process) goes on. */
+static void test_expert_exit_calls_in_run(void)
+{
+    static const struct { const char *dll, *name; } cases[] = {
+        { "t_exit_run_exit.dll", "EXPERT_CALLED_EXIT" },
+        { "t_exit_run__exit.dll", "EXPERT_CALLED_EXIT" },
+        { "t_exit_run_abort.dll", "EXPERT_CALLED_ABORT" },
+        { "t_exit_run_assert.dll", "EXPERT_ASSERT_FAILED" },
+        { "t_exit_run_exitprocess.dll", "EXPERT_CALLED_EXITPROCESS" },
+        { "t_exit_run_terminateprocess.dll", "EXPERT_CALLED_TERMINATEPROCESS" },
+        { "t_exit_run_exitthread.dll", "EXPERT_CALLED_EXITTHREAD" },
+    };
+    NMSHIM_RESULT res;
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        run_fault(cases[i].dll, NM_EXIT_EXCEPTION, &res);
+        CHECK_STR(res.fault.name, cases[i].name);
+        CHECK_EQ_U(res.memory.leaked_blocks, 1);      /* freed with the heap */
+    }
+    CHECK_MSG(strstr(res.message, "EXPERT_CALLED_EXITTHREAD") != NULL, "message: %s", res.message);
+    nm.NmShimUnloadExpert(nm_run_expert("t_ok.dll", NULL, 30000, &res));
+    OUTCOME(res, NMSHIM_DONE);
+}
+
+/* The same calls in DllMain (covered through the loader notification, before the
+ * expert's code runs) and Register: faults of those entry points. */
+static void test_expert_exit_calls_in_dllmain_register(void)
+{
+    static const struct { const char *dll, *name, *entry; } cases[] = {
+        { "t_exit_dllmain_exit.dll", "EXPERT_CALLED_EXIT", "DllMain" },
+        { "t_exit_dllmain_exitprocess.dll", "EXPERT_CALLED_EXITPROCESS", "DllMain" },
+        { "t_exit_dllmain_exitthread.dll", "EXPERT_CALLED_EXITTHREAD", "DllMain" },
+        { "t_exit_register_abort.dll", "EXPERT_CALLED_ABORT", "Register" },
+        { "t_exit_register_exitthread.dll", "EXPERT_CALLED_EXITTHREAD", "Register" },
+    };
+    NMSHIM_RESULT res;
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        HNMEXPERT e = NULL;
+        CHECK(nm.NmShimLoadExpert(nm_test_path(cases[i].dll), &e) != NMERR_SUCCESS);
+        CHECK(e != NULL);
+        if (!e) continue;
+        nm.NmShimGetResult(e, &res);
+        OUTCOME(res, NMSHIM_FAULT_OUTCOME);
+        CHECK_EQ_U(res.fault.code, NM_EXIT_EXCEPTION);
+        CHECK_STR(res.fault.name, cases[i].name);
+        CHECK_STR(res.fault.entry, cases[i].entry);
+        CHECK_STR(res.fault.module, cases[i].dll);
+        CHECK_EQ_U(nm.NmShimStartExpert(e, NULL), NMERR_INVALID_PARAMETER);
+        nm.NmShimUnloadExpert(e);
+    }
+    nm.NmShimUnloadExpert(nm_run_expert("t_ok.dll", NULL, 30000, &res));
+    OUTCOME(res, NMSHIM_DONE);
+}
+
+static void test_expert_exit_in_configure(void)
+{
+    NMSHIM_RESULT res;
+    HNMEXPERT e = NULL;
+    DWORD heaps = GetProcessHeaps(0, NULL);
+
+    CHECK_EQ_U(nm.NmShimLoadExpert(nm_test_path("t_exit_configure_exitthread.dll"), &e), NMERR_SUCCESS);
+    CHECK_EQ_U(nm.NmShimConfigureExpert(e, NULL), NMERR_INTERNAL_EXCEPTION);
+    nm.NmShimGetResult(e, &res);
+    OUTCOME(res, NMSHIM_FAULT_OUTCOME);
+    CHECK_STR(res.fault.name, "EXPERT_CALLED_EXITTHREAD");
+    CHECK_STR(res.fault.entry, "Configure");
+    CHECK_EQ_U(GetProcessHeaps(0, NULL), heaps);      /* Configure's heap is gone */
+    nm.NmShimUnloadExpert(e);
+}
+
+/* Run's thread ends by a path the hooks do not see (ntdll's RtlExitUserThread): the
+ * host notices, ends the instance (heap, key) and blames the expert. */
+static void test_expert_run_thread_ended(void)
+{
+    NMSHIM_RESULT res;
+    DWORD heaps = GetProcessHeaps(0, NULL);
+    HNMEXPERT e = nm_run_expert("t_exit_run_rtlexituserthread.dll", NULL, 30000, &res);
+
+    OUTCOME(res, NMSHIM_FAULT_OUTCOME);
+    CHECK_EQ_U(res.fault.code, NM_EXIT_EXCEPTION);
+    CHECK_STR(res.fault.name, "EXPERT_THREAD_ENDED");
+    CHECK_STR(res.fault.entry, "Run");
+    CHECK_EQ_U(res.fault.params[1], 5);               /* the thread's exit code */
+    CHECK_EQ_U(GetProcessHeaps(0, NULL), heaps);
+    nm.NmShimUnloadExpert(e);
+    CHECK_EQ_U(res.memory.allocs, 1);
+    CHECK_EQ_U(res.memory.leaked_blocks, 1);
+}
+
+/* A fault on a thread the expert created: while Run waits for it, and after Run
+ * returned and the heap is gone. */
+static void test_expert_worker_faults(void)
+{
+    static const char *dlls[] = { "t_worker_null.dll", "t_worker_late.dll" };
+    NMSHIM_RESULT res;
+    size_t i;
+
+    for (i = 0; i < 2; i++) {
+        run_fault(dlls[i], EXCEPTION_ACCESS_VIOLATION, &res);
+        CHECK_MSG(strstr(res.message, "a thread it created in Run") != NULL, "message: %s", res.message);
+        CHECK_EQ_U(res.status.Status, EXPERTSTATUS_PROBLEM);
+    }
+    nm.NmShimUnloadExpert(nm_run_expert("t_ok.dll", NULL, 30000, &res));
+    OUTCOME(res, NMSHIM_DONE);
+}
+
+/* The file named, relative to the current folder, not one the loader finds first by
+ * searching (the exe's folder, where the test experts are). */
+static void test_expert_loads_exact_file(void)
+{
+    char dir[MAX_PATH], old[MAX_PATH], copy[MAX_PATH + 16];
+    NMSHIM_RESULT res;
+    HNMEXPERT e = NULL;
+
+    lstrcpynA(dir, nm_test_tmp("exact"), sizeof(dir));
+    CreateDirectoryA(dir, NULL);
+    snprintf(copy, sizeof(copy), "%s\\t_ok.dll", dir);
+    CHECK(CopyFileA(nm_test_path("t_register_false.dll"), copy, FALSE));
+    GetCurrentDirectoryA(sizeof(old), old);
+    CHECK(SetCurrentDirectoryA(dir));
+    CHECK_EQ_U(nm.NmShimLoadExpert("t_ok.dll", &e), NMERR_EXPERT_REPORT_FAILED);
+    SetCurrentDirectoryA(old);
+    nm.NmShimGetResult(e, &res);
+    OUTCOME(res, NMSHIM_FAILED);
+    CHECK_STR(res.message, "Register returned FALSE");
+    nm.NmShimUnloadExpert(e);
+    DeleteFileA(copy);
+    RemoveDirectoryA(dir);
+}
+
+/* A Configure that opens a modal box (headless: nobody answers) is stopped at the
+ * timeout and reported hung; its thread stays, the host goes on. Last in the suite: the
+ * hung thread lives until the process ends. */
+static void test_expert_configure_timeout(void)
+{
+    DWORD (WINAPI *set_timeouts)(DWORD, DWORD) = (void *)GetProcAddress(
+        GetModuleHandleA("nmapi.dll"), "NmShimSetTimeouts");
+    NMSHIM_RESULT res;
+    HNMEXPERT e = NULL;
+    DWORD t0;
+
+    CHECK(set_timeouts != NULL);
+    if (!set_timeouts) return;
+    CHECK_EQ_U(set_timeouts(500, 300), NMERR_SUCCESS);
+    CHECK_EQ_U(nm.NmShimLoadExpert(nm_test_path("t_hang_configure.dll"), &e), NMERR_SUCCESS);
+    t0 = GetTickCount();
+    CHECK_EQ_U(nm.NmShimConfigureExpert(e, NULL), NMERR_TIMEOUT);
+    CHECK_MSG(GetTickCount() - t0 < 10000, "took %lu ms", GetTickCount() - t0);
+    nm.NmShimGetResult(e, &res);
+    OUTCOME(res, NMSHIM_HUNG);
+    CHECK(!strncmp(res.message, "Configure", 9));
+    CHECK_EQ_U(nm.NmShimStartExpert(e, NULL), NMERR_INVALID_PARAMETER);  /* still busy */
+    nm.NmShimUnloadExpert(e);          /* left mapped: its thread runs */
+    CHECK_EQ_U(set_timeouts(0, 2000), NMERR_SUCCESS);
+    nm.NmShimUnloadExpert(nm_run_expert("t_ok.dll", NULL, 30000, &res));
+    OUTCOME(res, NMSHIM_DONE);
+}
+
 static const struct nm_test tests[] = {
     NM_TEST(test_expert_ok),
     NM_TEST(test_expert_decorated_exports),
@@ -341,6 +509,13 @@ static const struct nm_test tests[] = {
     NM_TEST(test_expert_configure_then_run),
     NM_TEST(test_expert_host_survives_all),
     NM_TEST(test_expert_thousand_faults_leak_nothing),
+    NM_TEST(test_expert_exit_calls_in_run),
+    NM_TEST(test_expert_exit_calls_in_dllmain_register),
+    NM_TEST(test_expert_exit_in_configure),
+    NM_TEST(test_expert_run_thread_ended),
+    NM_TEST(test_expert_worker_faults),
+    NM_TEST(test_expert_loads_exact_file),
+    NM_TEST(test_expert_configure_timeout),
     NM_TEST_END
 };
 const struct nm_suite suite_expert = { "expert", init, NULL, tests };
