@@ -366,7 +366,7 @@ static DWORD WINAPI run_thread(void *arg)
     struct nm_fault_record rec;
     struct run_ctx rc;
     DWORD start = GetTickCount();
-    int faulted;
+    int faulted, poisoned;
 
     memset(&rc, 0, sizeof(rc));
     rc.fn = e->run;
@@ -381,9 +381,16 @@ static DWORD WINAPI run_thread(void *arg)
     faulted = nm_guard_call(run_fn, &rc, &rec) != NM_GUARD_OK;
     e->result.elapsed_ms = GetTickCount() - start;
     /* Fault or not, the heap goes now in one HeapDestroy; what is live is the leak. */
-    nm_instance_end(r->key, &e->result.memory);
+    /* issue 9 (lock faults): NMERR_INTERNAL_EXCEPTION = ended, but a thread of the expert
+     * faulted or died holding the instance lock (instance.c "Locks"): not done. */
+    poisoned = nm_instance_end(r->key, &e->result.memory) == NMERR_INTERNAL_EXCEPTION;
     nm_run_snapshot(r, &e->result.status, &e->result.events);
-    if (faulted) {
+    if (poisoned && !faulted && !e->stop_requested) {
+        e->result.outcome = NMSHIM_FAILED;
+        e->result.status.Status = EXPERTSTATUS_PROBLEM;
+        set_message(&e->result, "Run returned %s, but %s", rc.ret ? "TRUE" : "FALSE",
+                    e->result.memory.last_bad_reason);
+    } else if (faulted) {
         fault_outcome(e, &rec, "Run");
         e->result.status.Status = EXPERTSTATUS_PROBLEM;
     } else if (e->stop_requested) {
