@@ -100,7 +100,7 @@ static unsigned fifo_head, fifo_count;
  * thread that got the same id looks alive, and its waiters wait (Run's thread then
  * counts as hung at -t, which stop handles: stop does not take the lock). */
 #define LOCK_STACK  (16 * 1024)     /* stack one locked section may need, with heap calls */
-#define HOST_WAIT_MS 200
+#define HOST_WAIT_MS 500
 
 static inline LONG self_id(void)
 {
@@ -139,11 +139,13 @@ static void poison(struct nm_instance *inst, DWORD owner, int dead)
 }
 
 /* Returns 1 with the lock held (taken over and poisoned if its owner faulted or died),
- * 0 when wait_ms (host side) ran out first. */
+ * 0 when wait_ms (host side) ran out first. Spins briefly, then yields; once yielding,
+ * asks every few milliseconds (by the clock: under load a yield can take a time slice)
+ * whether the owner still exists, which costs a few system calls. */
 static int lock_wait(struct nm_instance *inst, LONG me, DWORD wait_ms)
 {
     unsigned spins = 0;
-    DWORD start = wait_ms != INFINITE ? GetTickCount() : 0;
+    DWORD start = wait_ms != INFINITE ? GetTickCount() : 0, checked = 0, now;
     LONG owner;
 
     for (;;) {
@@ -163,15 +165,20 @@ static int lock_wait(struct nm_instance *inst, LONG me, DWORD wait_ms)
             __builtin_ia32_pause();
             continue;
         }
+        if (spins == 64) checked = GetTickCount();
         if (spins < 4096) SwitchToThread();
         else Sleep(1);          /* the holder was preempted for long: stop burning CPU */
-        if (spins >= 256 && !(spins & 127) && thread_gone((DWORD)owner)
-            && __atomic_compare_exchange_n(&inst->lock, &owner, me, 0, __ATOMIC_ACQUIRE,
-                                           __ATOMIC_RELAXED)) {
-            poison(inst, (DWORD)owner, 1);
-            return 1;
+        now = GetTickCount();
+        if (now - checked >= 4) {
+            checked = now;
+            if (thread_gone((DWORD)owner)
+                && __atomic_compare_exchange_n(&inst->lock, &owner, me, 0, __ATOMIC_ACQUIRE,
+                                               __ATOMIC_RELAXED)) {
+                poison(inst, (DWORD)owner, 1);
+                return 1;
+            }
         }
-        if (wait_ms != INFINITE && GetTickCount() - start > wait_ms) return 0;
+        if (wait_ms != INFINITE && now - start > wait_ms) return 0;
     }
 }
 

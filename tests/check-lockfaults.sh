@@ -4,7 +4,8 @@
 # expert (tests/experts: overflow_api.c, heap_corrupt.c, kill_worker.c) followed by the
 # well-behaved t_ok.dll, and must give that expert's outcome (fault with code, name,
 # entry, module + offset; failed; hung), exit status 1, and t_ok still `done`. Every run
-# is bounded by `timeout`: a hang is a failure, never a stuck suite.
+# is bounded by `timeout`: a hang is a failure, never a stuck suite. Also nmhost's
+# --quota (issue 9 §3: the quota counts real block cost), on t_leaker.dll.
 #   tests/check-lockfaults.sh BIN_DIR ARCH        (ARCH: i686 or x86_64)
 # Exit: 0 all checks passed, 1 some failed, 77 skipped with the reason printed.
 set -u
@@ -109,6 +110,41 @@ assert "died in a call: poisoned" in e["message"], e["message"]'
 case_ kill-worker-hang t_kill_worker_hang.dll '
 assert e["outcome"] == "hung", e["outcome"]
 assert e["memory"] is not None and e["memory"]["allocs"] > 0, e["memory"]' -t 2
+
+# ---- --quota (issue 9 §3): the quota counts what blocks really cost -------------------
+# quota NAME WANT_RC PYTHON ARGS...: nmhost ARGS t_leaker.dll (1000 blocks of 100 bytes,
+# never freed); PYTHON runs with e = t_leaker's report.
+quota() {
+    local name=$1 want=$2 code=$3 rc
+    shift 3
+    checks=$((checks + 1))
+    (cd "$bin" && exec timeout -k 5 120 "$run" "$bin/nmhost.exe" -q -c "$cap" "$@" \
+        -j "$tmp/$name.json" t_leaker.dll) >"$tmp/$name.out" 2>"$tmp/$name.err"
+    rc=$?
+    echo "$name: exit $rc"
+    [ "$rc" = "$want" ] || { fail "$name: nmhost $* exited $rc, expected $want"; return 1; }
+    [ -n "$code" ] || return 0
+    checks=$((checks + 1))
+    python3 - "$tmp/$name.json" "$code" >"$tmp/$name.py" 2>&1 <<'PY' || fail "$name: $(cat "$tmp/$name.py")"
+import json, sys
+e = json.load(open(sys.argv[1], encoding="ascii"))["experts"][0]
+m = e["memory"]
+exec(sys.argv[2])
+PY
+}
+# 100,000 bytes would hold the 100,000 requested bytes; not with their real cost.
+quota quota-real-cost 1 '
+assert e["outcome"] == "failed", e["outcome"]
+assert m["failed"] > 0 and 600 < m["allocs"] < 1000, m' --quota 100000
+quota quota-suffix 0 '
+assert e["outcome"] == "done" and m["allocs"] == 1000 and m["failed"] == 0, m' --quota 1M
+quota quota-none 0 '
+assert e["outcome"] == "done" and m["failed"] == 0, m' --quota=0
+quota quota-default 0 '
+assert e["outcome"] == "done", e["outcome"]'
+quota quota-bad 2 '' --quota 12Q
+quota quota-negative 2 '' --quota -5
+quota quota-too-big 2 '' --quota 99999999999G
 
 echo "check-lockfaults ($arch): $checks checks, $failures failed"
 [ "$failures" = 0 ]
