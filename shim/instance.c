@@ -196,34 +196,41 @@ static inline void lock_release(struct nm_instance *inst)
     __atomic_store_n(&inst->lock, 0, __ATOMIC_RELEASE);
 }
 
-/* Stack check before the lock (see "Locks"). Fast: sp is far enough above the stack's
- * allocation base (TEB DeallocationStack) that neither the guard page nm_guard_stack_arm
- * placed (NM_GUARD_STACK_RESERVE up) nor a larger guarantee the thread set (TEB
- * GuaranteedStackBytes) lies within LOCK_STACK below it. Slow: touch every page of the
- * next LOCK_STACK bytes, top down, so a guard page hit (growth, or the overflow) happens
- * here; an overflow then unwinds a frame that holds nothing. */
-static __attribute__((noinline)) void stack_probe(char *sp)
+/* Stack check before the lock (see "Locks"). The hot path is one TEB load and a
+ * compare: sp lies more than FAST_STACK above the stack's allocation base (TEB
+ * DeallocationStack). Below that, the exact test: neither the guard page
+ * nm_guard_stack_arm placed (NM_GUARD_STACK_RESERVE up) nor a larger guarantee the
+ * thread set (TEB GuaranteedStackBytes) may lie within LOCK_STACK below sp; if one may,
+ * every page of the next LOCK_STACK bytes is touched, top down, so a guard page hit
+ * (growth, or the overflow) happens here, in a frame that holds nothing. */
+#define FAST_STACK (256 * 1024)  /* covers guarantees up to 232 KiB; above, the take-over */
+
+static __attribute__((noinline)) void stack_probe(char *sp, char *base)
 {
+    ULONG guaranteed;
     unsigned i;
 
+#ifdef _WIN64
+    __asm__("movl %%gs:0x1748, %0" : "=r"(guaranteed));  /* TEB GuaranteedStackBytes */
+#else
+    __asm__("movl %%fs:0xf78, %0" : "=r"(guaranteed));
+#endif
+    if (guaranteed < NM_GUARD_STACK_RESERVE) guaranteed = NM_GUARD_STACK_RESERVE;
+    if ((size_t)(sp - base) >= (size_t)guaranteed + 2 * 4096 + LOCK_STACK) return;
     for (i = 1; i <= LOCK_STACK / 4096; i++) (void)*(volatile char *)(sp - i * 4096);
 }
 
 static inline void stack_check(void)
 {
     char here, *base;
-    ULONG guaranteed;
 
 #ifdef _WIN64
     __asm__("movq %%gs:0x1478, %0" : "=r"(base));        /* TEB DeallocationStack */
-    __asm__("movl %%gs:0x1748, %0" : "=r"(guaranteed));  /* TEB GuaranteedStackBytes */
 #else
     __asm__("movl %%fs:0xe0c, %0" : "=r"(base));
-    __asm__("movl %%fs:0xf78, %0" : "=r"(guaranteed));
 #endif
-    if (guaranteed < NM_GUARD_STACK_RESERVE) guaranteed = NM_GUARD_STACK_RESERVE;
-    if (__builtin_expect((size_t)(&here - base) < (size_t)guaranteed + 2 * 4096 + LOCK_STACK, 0))
-        stack_probe(&here);
+    if (__builtin_expect((size_t)(&here - base) < FAST_STACK, 0))
+        stack_probe(&here, base);
 }
 
 static inline struct nm_instance *slot_of(uintptr_t k)
@@ -488,7 +495,7 @@ DWORD nm_instance_create(SIZE_T quota, struct nm_run *run, HEXPERTKEY *key)
     inst->run = run;
     inst->host_block = NULL;
     memset(&inst->stats, 0, sizeof(inst->stats));
-    inst->key = make_key(slot, inst->gen);
+    __atomic_store_n(&inst->key, make_key(slot, inst->gen), __ATOMIC_RELEASE);  /* stop reads it */
     *key = (HEXPERTKEY)inst->key;
     lock_release(inst);
     TRACE("key %p, quota %Iu, heap %p\n", *key, quota, heap);
@@ -535,7 +542,7 @@ DWORD nm_instance_end(HEXPERTKEY key, NMSHIM_MEMSTATS *stats)
     inst->cache = NULL;
     inst->heap = NULL;
     inst->run = NULL;
-    inst->key = 0;              /* from here every call with the old key is rejected */
+    __atomic_store_n(&inst->key, 0, __ATOMIC_RELEASE);  /* every call with the old key is rejected */
     inst->stopped = 0;
     inst->poisoned = 0;
     inst->gen = (inst->gen + 1) & GEN_MASK;

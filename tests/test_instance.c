@@ -279,6 +279,62 @@ static void test_instance_stop_does_not_wait(void)
     CloseHandle(h.release);
 }
 
+struct deep { HEXPERTKEY key; unsigned depth; };
+
+static volatile int never;          /* hides the unbounded recursion from GCC */
+
+static unsigned recurse_alloc(struct deep *d, unsigned depth)
+{
+    volatile char pad[64];
+    void *p = NULL;
+    const char *why;
+
+    if (never) return depth;
+    pad[depth % 64] = (char)depth;
+    d->depth = depth;
+    nm_instance_alloc(d->key, 16, &p, &why);      /* a heap call at every level */
+    return recurse_alloc(d, depth + 1) + pad[(depth * 7) % 64] + (p != NULL);
+}
+
+static void deep_fn(void *arg)
+{
+    struct deep *d = arg;
+    if (recurse_alloc(d, 0) == 12345) d->depth = 0;   /* never returns */
+}
+
+struct deep_run { struct deep d; struct nm_fault_record rec; int r; };
+
+static DWORD WINAPI deep_thread(void *arg)
+{
+    struct deep_run *x = arg;
+    x->r = nm_guard_call(deep_fn, &x->d, &x->rec);
+    return 0;
+}
+
+/* issue 9 §2: a recursion that calls the API at every level overflows in the stack
+ * check before the instance lock, never inside the heap call with the lock held: the
+ * instance is not poisoned and ends normally. (On a 256 KiB thread: the exact check.) */
+static void test_instance_overflow_before_lock(void)
+{
+    struct deep_run x;
+    NMSHIM_MEMSTATS st;
+    HANDLE t;
+
+    memset(&x, 0, sizeof(x));
+    CHECK_EQ_U(nm_instance_create(0, NULL, &x.d.key), NMERR_SUCCESS);
+    t = CreateThread(NULL, 256 * 1024, deep_thread, &x, STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
+    CHECK(t != NULL);
+    if (!t) return;
+    CHECK_EQ_U(WaitForSingleObject(t, 30000), WAIT_OBJECT_0);
+    CloseHandle(t);
+    CHECK_EQ_U(x.r, NM_GUARD_FAULTED);
+    CHECK_EQ_U(x.rec.code, STATUS_STACK_OVERFLOW);
+    CHECK(x.d.depth > 100);
+    CHECK_EQ_U(nm_instance_end(x.d.key, &st), NMERR_SUCCESS);   /* not poisoned */
+    CHECK_EQ_U(st.bad_calls, 0);
+    CHECK(st.leaked_blocks > 100);
+}
+
 static const struct nm_test tests[] = {
     NM_TEST(test_instance_keys_are_cookies),
     NM_TEST(test_instance_stale_key_after_reuse),
@@ -289,6 +345,7 @@ static const struct nm_test tests[] = {
     NM_TEST(test_instance_lock_left_by_fault),
     NM_TEST(test_instance_lock_left_by_dead_thread),
     NM_TEST(test_instance_stop_does_not_wait),
+    NM_TEST(test_instance_overflow_before_lock),
     NM_TEST_END
 };
 const struct nm_suite suite_instance = { "instance", NULL, NULL, tests };
