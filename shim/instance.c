@@ -52,7 +52,8 @@ struct nm_instance {
     LONG poisoned;              /* its lock was broken: see poison() */
     HANDLE heap;
     SIZE_T quota;               /* bytes of real cost (block_cost); 0: none */
-    SIZE_T charged;             /* real cost of the live blocks */
+    SIZE_T charged;             /* real cost of the live blocks (kept while quota != 0;
+                                 * the quota is fixed at creation) */
     struct nm_blocks blocks;
     struct freecache *cache;    /* freed small blocks kept for reuse, outside the heap */
     struct nm_run *run;
@@ -94,8 +95,9 @@ static unsigned fifo_head, fifo_count;
  *  - Nothing under the lock takes a lock an expert thread could leave behind: the expert
  *    heap is HEAP_NO_SERIALIZE, the block table and cache come from VirtualAlloc
  *    (nm_isolated_alloc), never from the process heap, whose lock a killed thread would
- *    leave held for the whole process. (Left: a thread killed inside ExpertGetFrame while
- *    the capture reader grows its buffer on the process heap.)
+ *    leave held for the whole process. (Left: ExpertGetFrame, under the lock, grows its
+ *    frame buffer on the process heap (frames.c) and the capture reader uses malloc: a
+ *    thread killed right there leaves that heap's lock held.)
  * Limit: a thread id is reused only after the dead thread's last handle is closed; a new
  * thread that got the same id looks alive, and its waiters wait (Run's thread then
  * counts as hung at -t, which stop handles: stop does not take the lock). */
@@ -647,7 +649,7 @@ DWORD nm_instance_alloc(HEXPERTKEY key, SIZE_T size, void **out, const char **re
     else if (!(p = HeapAlloc(inst->heap, HEAP_ZERO_MEMORY, heap_size(size))))
         return refuse(inst, "heap exhausted", reason);
     nm_blocks_insert(&inst->blocks, p, size);
-    inst->charged += block_cost(size);
+    if (inst->quota) inst->charged += block_cost(size);   /* kept only when it counts */
     inst->stats.allocs++;
     inst->stats.live_blocks++;
     inst->stats.live_bytes += size;
@@ -693,7 +695,7 @@ DWORD nm_instance_realloc(HEXPERTKEY key, void *ptr, SIZE_T size, void **out,
         nm_blocks_remove_at(&inst->blocks, known);  /* frees a slot: the insert cannot fail */
         nm_blocks_insert(&inst->blocks, p, size);
     }
-    inst->charged = inst->charged - block_cost(old) + block_cost(size);
+    if (inst->quota) inst->charged = inst->charged - block_cost(old) + block_cost(size);
     if (__builtin_expect(ptr == inst->host_block, 0)) inst->host_block = NULL;  /* expert's now */
     inst->stats.reallocs++;
     inst->stats.live_bytes = inst->stats.live_bytes - old + size;
@@ -723,7 +725,7 @@ DWORD nm_instance_free(HEXPERTKEY key, void *ptr, const char **reason)
     size = *known;
     nm_blocks_remove_at(&inst->blocks, known);
     if (!cache_put(inst->cache, ptr, size)) HeapFree(inst->heap, 0, ptr);
-    inst->charged -= block_cost(size);
+    if (inst->quota) inst->charged -= block_cost(size);
     if (__builtin_expect(ptr == inst->host_block, 0)) inst->host_block = NULL;  /* gone */
     inst->stats.frees++;
     inst->stats.live_blocks--;

@@ -42,12 +42,19 @@ void nm_trace_print(const char *kind, const char *func, const char *fmt, ...)
  * call cannot be interrupted half done that way. */
 static inline void *nm_isolated_alloc(size_t size)
 {
-    return VirtualAlloc(NULL, size, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+    /* Started at a varying multiple of 64 inside the first page ("cache colouring"): a
+     * page-aligned table, cache and instance slot would all start on the same L1 sets and
+     * 4 KiB-alias each other's loads and stores on every call. */
+    static LONG colour;
+    unsigned c = 1 + (unsigned)InterlockedIncrement(&colour) * 23u % 63u;
+    char *p = VirtualAlloc(NULL, size + 4096, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+
+    return p ? p + c * 64 : NULL;
 }
 
 static inline void nm_isolated_free(void *p)
 {
-    if (p) VirtualFree(p, 0, MEM_RELEASE);
+    if (p) VirtualFree((void *)((uintptr_t)p & ~(uintptr_t)4095), 0, MEM_RELEASE);
 }
 
 /* ---- blocks.c: live-block table (pointer -> requested size) ------------------------
