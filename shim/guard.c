@@ -237,7 +237,7 @@ static ULONG_PTR find_caller(ULONG_PTR address, ULONG_PTR sp, int overflow)
                        GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT, (LPCSTR)find_caller, &self);
     /* A stack overflow raised in this module is the stack check an Expert* call makes
      * before taking its instance lock (instance.c "Locks"): the expert's recursion ran
-     * out of stack, so it is reported at the expert's call too (test_lockfaults). */
+     * out of stack, so it is reported at the expert's call too (check-lockfaults.sh). */
     if (overflow && GetModuleHandleExA(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS |
                                        GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
                                        (LPCSTR)address, &at) && at == self) {
