@@ -31,6 +31,15 @@
 
 #define CONFIG_MAGIC  "nmhost-config 1"
 
+/* --quota default (issue 9 §3): per instance, in bytes of real cost (blocks and their
+ * bookkeeping); room for any sane expert, but an untrusted one cannot exhaust the host
+ * (on i686 its 2 GiB address space, shared with nmhost and the capture). */
+#ifdef _WIN64
+#define DEFAULT_QUOTA ((SIZE_T)1 << 30)
+#else
+#define DEFAULT_QUOTA ((SIZE_T)256 << 20)
+#endif
+
 /* ---- options ---------------------------------------------------------------------- */
 
 typedef struct options {
@@ -38,6 +47,7 @@ typedef struct options {
     const char  *json;          /* NULL: none; "-": stdout (then no text report) */
     const char  *config;        /* stored configurations, by DLL name */
     DWORD        timeout_ms;    /* 0: none */
+    SIZE_T       quota;         /* --quota; DEFAULT_QUOTA unless given; 0: none */
     BOOL         configure, list, quiet;
     int          nexperts;
     const char **experts;
@@ -56,6 +66,8 @@ static void usage(FILE *out)
           "  -t, --timeout SECONDS  stop an expert entry point (DllMain, Register, Configure,\n"
           "                         Run) still running after SECONDS (it then has 2 s to\n"
           "                         return, or is reported as hung)\n"
+          "      --quota BYTES      memory quota of each expert instance (K, M, G suffixes;\n"
+          "                         0: none); default 256M (i686), 1G (x86_64)\n"
           "      --configure        call each configurable expert's Configure (headless) first\n"
           "      --config FILE      load stored configurations from FILE (if it exists) before\n"
           "                         Configure/Run; save them there after --configure\n"
@@ -138,6 +150,20 @@ static int parse_options(int argc, char **argv, options *o)
                 return bad_usage("--timeout wants a positive number of seconds", v);
             o->timeout_ms = (DWORD)(s * 1000.0 + 0.5);
             if (!o->timeout_ms) o->timeout_ms = 1;
+            continue;
+        }
+        if ((m = match(argc, argv, &i, NULL, "--quota", &v))) {
+            char *end;
+            unsigned long long q;
+            int shift = 0;
+            if (m < 0) return bad_usage("option needs a number of bytes", a);
+            q = strtoull(v, &end, 10);
+            if (*end == 'k' || *end == 'K') shift = 10, end++;
+            else if (*end == 'm' || *end == 'M') shift = 20, end++;
+            else if (*end == 'g' || *end == 'G') shift = 30, end++;
+            if (end == v || *end || v[0] < '0' || v[0] > '9' || q > ((SIZE_T)-1 >> shift))
+                return bad_usage("--quota wants a number of bytes (K, M, G; 0: no limit)", v);
+            o->quota = (SIZE_T)(q << shift);
             continue;
         }
         return bad_usage("unknown option", a);
@@ -711,7 +737,9 @@ int main(int argc, char **argv)
     DWORD i, rc;
     int status;
 
+    o.quota = DEFAULT_QUOTA;
     if ((status = parse_options(argc, argv, &o)) >= 0) goto out;
+    params.quota = o.quota;
     status = EXIT_USAGE;
     /* -t covers every entry point: DllMain, Register and Configure as well as Run. */
     if (o.timeout_ms) NmShimSetTimeouts(o.timeout_ms, STOP_GRACE_MS);

@@ -826,9 +826,12 @@ static void run_done(struct nm_call *c)
     EXPERTSTATUS status;
     DWORD nevents, elapsed = GetTickCount() - rc->start;
     BOOL stopped = e->stop_requested;   /* before the wait below: Run's end is now */
+    BOOL poisoned;
 
     memset(&mem, 0, sizeof(mem));
-    nm_instance_end(r->key, &mem);
+    /* NMERR_INTERNAL_EXCEPTION: ended, but a thread of the expert faulted or died holding
+     * the instance lock (instance.c "Locks"): whatever Run returned, it is not done. */
+    poisoned = nm_instance_end(r->key, &mem) == NMERR_INTERNAL_EXCEPTION;
     nm_run_snapshot(r, &status, &nevents);
     if (!c->faulted) workers_wait(e, WORKER_GRACE_MS);
     EnterCriticalSection(&e->lock);
@@ -839,6 +842,9 @@ static void run_done(struct nm_call *c)
     LeaveCriticalSection(&e->lock);
     if (c->faulted)
         outcome_fault(e, &c->rec, "Run", FALSE, c->role.note[0] ? c->role.note : NULL);
+    else if (poisoned && !stopped)
+        outcome_set(e, NMSHIM_FAILED, "Run returned %s, but %s", rc->ret ? "TRUE" : "FALSE",
+                    mem.last_bad_reason);
     else if (stopped)
         outcome_set(e, NMSHIM_TERMINATED, "stopped on request; Run returned %s", rc->ret ? "TRUE" : "FALSE");
     else if (rc->ret)

@@ -220,11 +220,11 @@ static HMODULE system_module(ULONG_PTR address)
  * so scan the faulting thread's stack up from sp (bounded by the TEB's stack base) for
  * the first return address that follows a call and lies in a module that is neither a
  * system DLL nor this one (test_expert_raise). Only on the fault path. */
-static ULONG_PTR find_caller(ULONG_PTR address, ULONG_PTR sp)
+static ULONG_PTR find_caller(ULONG_PTR address, ULONG_PTR sp, int overflow)
 {
     NT_TIB *tib;
     ULONG_PTR top, limit = sp + 8192, *p;
-    HMODULE self = NULL;
+    HMODULE self = NULL, at = NULL;
 
     /* The TIB through its self pointer (NtCurrentTeb's inline trips -Warray-bounds). */
 #ifdef _WIN64
@@ -233,9 +233,19 @@ static ULONG_PTR find_caller(ULONG_PTR address, ULONG_PTR sp)
     __asm__("movl %%fs:0x18, %0" : "=r"(tib));
 #endif
     top = (ULONG_PTR)tib->StackBase;
-    if (!system_module(address) || sp < (ULONG_PTR)tib->StackLimit || sp >= top) return 0;
     GetModuleHandleExA(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS |
                        GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT, (LPCSTR)find_caller, &self);
+    /* A stack overflow raised in this module is the stack check an Expert* call makes
+     * before taking its instance lock (instance.c "Locks"): the expert's recursion ran
+     * out of stack, so it is reported at the expert's call too (check-lockfaults.sh). */
+    if (overflow && GetModuleHandleExA(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS |
+                                       GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                                       (LPCSTR)address, &at) && at == self) {
+        /* scan below */
+    } else if (!system_module(address)) {
+        return 0;
+    }
+    if (sp < (ULONG_PTR)tib->StackLimit || sp >= top) return 0;
     if (limit > top) limit = top;
     for (p = (ULONG_PTR *)(sp & ~(sizeof(ULONG_PTR) - 1)); (ULONG_PTR)(p + 1) <= limit; p++) {
         HMODULE mod = NULL;
@@ -262,6 +272,8 @@ void nm_guard_fill(struct nm_fault_record *rec, const EXCEPTION_RECORD *er, ULON
     rec->nparams = n;
     for (i = 0; i < 4; i++)
         rec->params[i] = i < n ? er->ExceptionInformation[i] : 0;
-    /* No scan on an exhausted stack: the overflow's address is the expert's own. */
-    rec->caller = er->ExceptionCode == STATUS_STACK_OVERFLOW ? 0 : find_caller(rec->address, sp);
+    /* An overflow in the expert's own code is its own (no scan); one in a system DLL or
+     * in our stack check is reported at the expert's call. The scan reads the stack above
+     * sp, on the reserve nm_guard_stack_arm keeps for the dispatch. */
+    rec->caller = find_caller(rec->address, sp, er->ExceptionCode == STATUS_STACK_OVERFLOW);
 }

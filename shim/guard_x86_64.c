@@ -144,8 +144,8 @@ static LONG CALLBACK overflow_handler(EXCEPTION_POINTERS *ep)
     ctx = *ep->ContextRecord;
     if (!unwind_to_guard(&ctx, f))
         return EXCEPTION_CONTINUE_SEARCH;
+    record(f, ep);                  /* with the fault's own sp (find_caller scans from it) */
     *ep->ContextRecord = ctx;
-    record(f, ep);
     return EXCEPTION_CONTINUE_EXECUTION;
 }
 

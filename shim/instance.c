@@ -20,8 +20,10 @@
  * held only for a table operation and one heap call (or one frame read), never while
  * expert memory is touched, so waiters spin briefly and then yield the CPU.
  */
+#include <stdio.h>
 #include <string.h>
 #include "nmapi_private.h"
+#include "guard.h"
 
 #define SLOT_BITS   13
 #define NSLOTS      (1u << SLOT_BITS)
@@ -29,6 +31,7 @@
 #define CHUNK       (1u << CHUNK_BITS)
 #define NCHUNKS     (NSLOTS / CHUNK)
 #define GEN_SHIFT   (1 + SLOT_BITS)
+#define GEN_BITS    (sizeof(uintptr_t) * 8 - GEN_SHIFT)
 #define GEN_MASK    (((uintptr_t)-1) >> GEN_SHIFT)
 
 /* Larger requests fail at once with NMERR_OUT_OF_MEMORY, without asking the heap. */
@@ -38,13 +41,19 @@
 #define MAX_REQUEST ((SIZE_T)0x7ff00000)
 #endif
 
+/* nm_instance_enter's allow_stopped, host side: also a poisoned instance (end, stats). */
+#define ENTER_HOST  2
+
 struct nm_instance {
-    volatile LONG lock;         /* 0 free, 1 held (lock_acquire / lock_release) */
+    volatile LONG lock;         /* 0 free, else the owner's thread id (see "Locks" below) */
     uintptr_t key;              /* the live key; 0 while the slot is free */
-    uintptr_t gen;              /* generation of the slot's next key */
-    LONG stop;                  /* told to stop: calls answer NMERR_EXPERT_TERMINATE */
+    volatile uintptr_t stopped; /* == key: told to stop (set without the lock) */
+    uintptr_t gen;              /* generation of the slot's next key (never shown) */
+    LONG poisoned;              /* its lock was broken: see poison() */
     HANDLE heap;
-    SIZE_T quota;               /* bytes; 0: none */
+    SIZE_T quota;               /* bytes of real cost (block_cost); 0: none */
+    SIZE_T charged;             /* real cost of the live blocks (kept while quota != 0;
+                                 * the quota is fixed at creation) */
     struct nm_blocks blocks;
     struct freecache *cache;    /* freed small blocks kept for reuse, outside the heap */
     struct nm_run *run;
@@ -58,28 +67,172 @@ static unsigned fresh;                       /* slots never used yet: fresh..NSL
 static unsigned short free_fifo[NSLOTS];     /* ended slots, reused oldest first */
 static unsigned fifo_head, fifo_count;
 
-static void lock_wait(volatile LONG *l)
+/* ---- Locks: owned, and never left held ----------------------------------------------
+ * issue 9 §2: no lock the shim holds may be left held by a fault or a dead thread, and
+ * stopping an expert must never wait on a lock the expert can hold. The instance lock is
+ * held by whichever thread of the expert is inside an Expert* call, so:
+ *  - The lock word is the owner's thread id (read from the TEB, one load), taken with one
+ *    compare-exchange: as cheap as the anonymous exchange it replaces (bench_memory).
+ *  - The lock is never taken recursively (no Expert* worker calls another under it), so a
+ *    thread that finds its own id in the word holds it only because a fault unwound past
+ *    the call that took it: the fault guard (guard_<arch>.c) unwinds to the guard of that
+ *    same thread (Run's thread: run_thread then ends the instance), or the expert caught
+ *    the fault itself and called again. The lock is taken over.
+ *  - A waiter that has spun and yielded for a while asks whether the owner still exists
+ *    (OpenThread + a zero wait: TerminateThread on a worker inside ExpertAllocMemory,
+ *    ExitThread from a callback). A dead owner's lock is taken over.
+ *  - Taken over = poisoned: the heap, the block table or the frame cursor may be half
+ *    updated, so every later Expert* call gets NMERR_INTERNAL_EXCEPTION (ExpertMemorySize
+ *    0), the statistics say why, and nm_instance_end still destroys the heap once, under
+ *    a guard, and reports the poisoning (NMERR_INTERNAL_EXCEPTION from nm_instance_end).
+ *  - Stack overflow inside the lock is prevented, not repaired: nm_instance_enter checks
+ *    the stack first (stack_check) and, near its end, touches the next LOCK_STACK bytes
+ *    before taking the lock, so an overflow that the call would hit is raised there,
+ *    with nothing held (the guard then reports it like any overflow). The take-over
+ *    above is the backstop if it happens anyway.
+ *  - The host's side never waits on this lock unboundedly: stop is a lock-free store,
+ *    statistics of a running expert wait at most HOST_WAIT_MS (nm_instance_stats).
+ *  - Nothing under the lock takes a lock an expert thread could leave behind: the expert
+ *    heap is HEAP_NO_SERIALIZE, the block table and cache come from VirtualAlloc
+ *    (nm_isolated_alloc), never from the process heap, whose lock a killed thread would
+ *    leave held for the whole process. (Left: ExpertGetFrame, under the lock, grows its
+ *    frame buffer on the process heap (frames.c) and the capture reader uses malloc: a
+ *    thread killed right there leaves that heap's lock held.)
+ * Limit: a thread id is reused only after the dead thread's last handle is closed; a new
+ * thread that got the same id looks alive, and its waiters wait (Run's thread then
+ * counts as hung at -t, which stop handles: stop does not take the lock). */
+#define LOCK_STACK  (16 * 1024)     /* stack one locked section may need, with heap calls */
+#define HOST_WAIT_MS 500
+
+static inline LONG self_id(void)
+{
+    LONG id;
+#ifdef _WIN64
+    __asm__("movl %%gs:0x48, %0" : "=r"(id));    /* TEB ClientId.UniqueThread */
+#else
+    __asm__("movl %%fs:0x24, %0" : "=r"(id));
+#endif
+    return id;
+}
+
+static int thread_gone(DWORD id)
+{
+    HANDLE h = OpenThread(SYNCHRONIZE, FALSE, id);
+    int gone;
+
+    if (!h) return GetLastError() == ERROR_INVALID_PARAMETER;   /* no such thread */
+    gone = WaitForSingleObject(h, 0) == WAIT_OBJECT_0;
+    CloseHandle(h);
+    return gone;
+}
+
+static void poison(struct nm_instance *inst, DWORD owner, int dead)
+{
+    char why[64];
+
+    snprintf(why, sizeof(why), dead ? "lock holder thread %lu died in a call: poisoned"
+                        : "a fault in a call left the lock held: poisoned", owner);
+    inst->poisoned = 1;
+    inst->stopped = inst->key;
+    inst->stats.bad_calls++;
+    inst->stats.last_bad_error = NMERR_INTERNAL_EXCEPTION;
+    lstrcpynA(inst->stats.last_bad_reason, why, sizeof(inst->stats.last_bad_reason));
+    WARN("key %p: %s\n", (void *)inst->key, why);
+}
+
+/* Returns 1 with the lock held (taken over and poisoned if its owner faulted or died),
+ * 0 when wait_ms (host side) ran out first. Spins briefly, then yields; once yielding,
+ * asks every few milliseconds (by the clock: under load a yield can take a time slice)
+ * whether the owner still exists, which costs a few system calls. */
+static int lock_wait(struct nm_instance *inst, LONG me, DWORD wait_ms)
 {
     unsigned spins = 0;
+    DWORD start = wait_ms != INFINITE ? GetTickCount() : 0, checked = 0, now;
+    LONG owner;
 
-    do {
-        while (*l) {
-            if (++spins < 64) __builtin_ia32_pause();
-            else if (spins < 4096) SwitchToThread();
-            else Sleep(1);          /* the holder was preempted for long: stop burning CPU */
+    for (;;) {
+        owner = __atomic_load_n(&inst->lock, __ATOMIC_RELAXED);
+        if (!owner) {
+            if (__atomic_compare_exchange_n(&inst->lock, &owner, me, 0, __ATOMIC_ACQUIRE,
+                                            __ATOMIC_RELAXED))
+                return 1;
+            continue;
         }
-    } while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE));
+        if (owner == me) {                  /* abandoned by a fault on this thread */
+            __atomic_thread_fence(__ATOMIC_ACQUIRE);
+            poison(inst, (DWORD)owner, 0);
+            return 1;
+        }
+        if (++spins < 64) {
+            __builtin_ia32_pause();
+            continue;
+        }
+        if (spins == 64) checked = GetTickCount();
+        if (spins < 4096) SwitchToThread();
+        else Sleep(1);          /* the holder was preempted for long: stop burning CPU */
+        now = GetTickCount();
+        if (now - checked >= 4) {
+            checked = now;
+            if (thread_gone((DWORD)owner)
+                && __atomic_compare_exchange_n(&inst->lock, &owner, me, 0, __ATOMIC_ACQUIRE,
+                                               __ATOMIC_RELAXED)) {
+                poison(inst, (DWORD)owner, 1);
+                return 1;
+            }
+        }
+        if (wait_ms != INFINITE && now - start > wait_ms) return 0;
+    }
 }
 
 static inline void lock_acquire(struct nm_instance *inst)
 {
-    if (__builtin_expect(__atomic_exchange_n(&inst->lock, 1, __ATOMIC_ACQUIRE) != 0, 0))
-        lock_wait(&inst->lock);
+    LONG me = self_id(), free_ = 0;
+
+    if (__builtin_expect(!__atomic_compare_exchange_n(&inst->lock, &free_, me, 0,
+                                                      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED), 0))
+        lock_wait(inst, me, INFINITE);
 }
 
 static inline void lock_release(struct nm_instance *inst)
 {
     __atomic_store_n(&inst->lock, 0, __ATOMIC_RELEASE);
+}
+
+/* Stack check before the lock (see "Locks"). The hot path is one TEB load and a
+ * compare: sp lies more than FAST_STACK above the stack's allocation base (TEB
+ * DeallocationStack). Below that, the exact test: neither the guard page
+ * nm_guard_stack_arm placed (NM_GUARD_STACK_RESERVE up) nor a larger guarantee the
+ * thread set (TEB GuaranteedStackBytes) may lie within LOCK_STACK below sp; if one may,
+ * every page of the next LOCK_STACK bytes is touched, top down, so a guard page hit
+ * (growth, or the overflow) happens here, in a frame that holds nothing. */
+#define FAST_STACK (256 * 1024)  /* covers guarantees up to 232 KiB; above, the take-over */
+
+static __attribute__((noinline)) void stack_probe(char *sp, char *base)
+{
+    ULONG guaranteed;
+    unsigned i;
+
+#ifdef _WIN64
+    __asm__("movl %%gs:0x1748, %0" : "=r"(guaranteed));  /* TEB GuaranteedStackBytes */
+#else
+    __asm__("movl %%fs:0xf78, %0" : "=r"(guaranteed));
+#endif
+    if (guaranteed < NM_GUARD_STACK_RESERVE) guaranteed = NM_GUARD_STACK_RESERVE;
+    if ((size_t)(sp - base) >= (size_t)guaranteed + 2 * 4096 + LOCK_STACK) return;
+    for (i = 1; i <= LOCK_STACK / 4096; i++) (void)*(volatile char *)(sp - i * 4096);
+}
+
+static inline void stack_check(void)
+{
+    char here, *base;
+
+#ifdef _WIN64
+    __asm__("movq %%gs:0x1478, %0" : "=r"(base));        /* TEB DeallocationStack */
+#else
+    __asm__("movl %%fs:0xe0c, %0" : "=r"(base));
+#endif
+    if (__builtin_expect((size_t)(&here - base) < FAST_STACK, 0))
+        stack_probe(&here, base);
 }
 
 static inline struct nm_instance *slot_of(uintptr_t k)
@@ -93,9 +246,58 @@ static inline struct nm_instance *slot_of(uintptr_t k)
     return c ? &c[s & (CHUNK - 1)] : NULL;
 }
 
+/* ---- Keys: unguessable from other keys (issue 9 §3) --------------------------------
+ * key = 1 | slot << 1 | tag << GEN_SHIFT, tag = P(slot, generation), where P is a
+ * bijection of the GEN_BITS-bit generation keyed by a per-process secret and the slot
+ * (add, xor-shift, multiply by an odd number: each invertible mod 2^GEN_BITS). So:
+ *  - a slot's next key still differs from its last 2^GEN_BITS - 1 keys (a bijection of a
+ *    counter), as before;
+ *  - one live key tells nothing useful about another: neighbouring slots, generations
+ *    +-1, +-2 or xor variations of a known key are other points of a secret permutation
+ *    (test_instance_forged_neighbours). The secret is in our memory, which an expert in
+ *    the same process could read; it stops guessing, not a determined attacker. On i686
+ *    the tag has 18 bits: 2^18 calls of blind guessing find a key.
+ * Decoding stays O(1): the slot is in clear; the full key is compared under the lock. */
+static uintptr_t key_secret[2];
+
+static uintptr_t mix64(uint64_t x)
+{
+    x ^= x >> 30; x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27; x *= 0x94d049bb133111ebull;
+    x ^= x >> 31;
+    return (uintptr_t)x;
+}
+
+static void key_secret_init(void)
+{
+    LARGE_INTEGER t;
+    FILETIME ft;
+    uint64_t s;
+
+    /* Nothing an expert can see: clock, ids, and where ASLR put our stack and data. */
+    QueryPerformanceCounter(&t);
+    GetSystemTimeAsFileTime(&ft);
+    s = (uint64_t)t.QuadPart ^ ((uint64_t)ft.dwHighDateTime << 32 | ft.dwLowDateTime)
+        ^ ((uint64_t)GetCurrentProcessId() << 40) ^ ((uint64_t)GetCurrentThreadId() << 20)
+        ^ (uint64_t)(uintptr_t)&t ^ ((uint64_t)(uintptr_t)chunks << 13);
+    key_secret[0] = mix64(s) | 1;                   /* odd: a multiplier */
+    key_secret[1] = mix64(s ^ 0x9e3779b97f4a7c15ull);
+}
+
 static inline uintptr_t make_key(unsigned slot, uintptr_t gen)
 {
-    return 1 | ((uintptr_t)slot << 1) | ((gen & GEN_MASK) << GEN_SHIFT);
+    const unsigned h = GEN_BITS / 2 + 1;
+    uintptr_t x = gen & GEN_MASK;
+    uintptr_t k0 = key_secret[0] ^ mix64(slot + 1), k1 = key_secret[1] + slot;
+
+    x = (x + k1) & GEN_MASK;
+    x ^= x >> h;
+    x = (x * (k0 | 1)) & GEN_MASK;
+    x ^= x >> (h - 3);
+    x = (x + (k0 >> 7)) & GEN_MASK;
+    x = (x * ((k1 << 1) | 1)) & GEN_MASK;
+    x ^= x >> h;
+    return 1 | ((uintptr_t)slot << 1) | (x << GEN_SHIFT);
 }
 
 DWORD nm_instance_enter(HEXPERTKEY key, BOOL allow_stopped, struct nm_instance **out,
@@ -105,14 +307,21 @@ DWORD nm_instance_enter(HEXPERTKEY key, BOOL allow_stopped, struct nm_instance *
     struct nm_instance *inst = slot_of(k);
 
     if (!inst) return NMERR_INVALID_EXPERT_HANDLE;
+    stack_check();
     lock_acquire(inst);
     if (inst->key != k) {
         lock_release(inst);
         return NMERR_INVALID_EXPERT_HANDLE;
     }
-    if (inst->stop && !allow_stopped) {
-        lock_release(inst);
-        return NMERR_EXPERT_TERMINATE;
+    if (__builtin_expect(inst->stopped == k, 0)) {
+        if (inst->poisoned && allow_stopped != ENTER_HOST) {
+            lock_release(inst);
+            return NMERR_INTERNAL_EXCEPTION;
+        }
+        if (!allow_stopped) {
+            lock_release(inst);
+            return NMERR_EXPERT_TERMINATE;
+        }
     }
     *out = inst;
     if (run) *run = inst->run;
@@ -200,24 +409,41 @@ static unsigned cached_blocks(const struct freecache *c)
     return n;
 }
 
+/* ---- quota: what a block really costs (issue 9 §3) ---------------------------------
+ * Counting requested bytes let zero-byte and tiny blocks through for free, though each
+ * takes heap space and block-table room (outside the heap, in our address space): an
+ * expert could exhaust the host, on i686 its address space. A live block is charged what
+ * the heap is asked for (heap_size: at least 16 bytes), the heap's block header (two
+ * pointers, Wine's and Windows' granularity), and its block-table share (the table is at
+ * most half full: two entries per block). A block of 0x7f000 bytes or more is its own
+ * mapping (Wine's and Windows' large-block threshold): charged in 64 KiB units, the
+ * address-space granularity. Up to CACHE_BYTES of cached freed blocks come on top. */
+#define BLOCK_OVERHEAD (2 * sizeof(void *) + 2 * sizeof(struct nm_block_entry))
+#define LARGE_BLOCK    ((size_t)0x7f000)
+
+static inline size_t block_cost(size_t size)
+{
+    size_t h = heap_size(size);
+
+    if (h >= LARGE_BLOCK) return ((h + 0xffff) & ~(size_t)0xffff) + BLOCK_OVERHEAD;
+    return ((h + 15) & ~(size_t)15) + BLOCK_OVERHEAD;
+}
+
 /* ---- registry ---------------------------------------------------------------------- */
 
 /* Takes a slot, oldest ended first, so a slot is reused as rarely as possible and a
- * stale key meets a new generation only after 2^18 (i686) reuses of its slot. */
+ * stale key meets its own key again only after 2^18 (i686) reuses of its slot. */
 static int take_slot(unsigned *slot)
 {
+    if (!key_secret[0]) key_secret_init();
     if (fresh < NSLOTS) {
         unsigned c = fresh >> CHUNK_BITS;
         if (!chunks[c]) {
             struct nm_instance *mem = VirtualAlloc(NULL, CHUNK * sizeof(*mem),
                                                    MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
-            unsigned i;
             if (!mem) return -1;
-            /* Generations start at a per-process value: keys of an earlier process
-             * (saved by a confused expert) do not match ours either. */
-            for (i = 0; i < CHUNK; i++) {
-                mem[i].gen = (GetCurrentProcessId() * 2654435761u) ^ (GetTickCount() << 7) ^ i;
-            }
+            /* Generations start at 0: the secret makes keys differ between processes
+             * (keys of an earlier process, saved by a confused expert, do not match). */
             __atomic_store_n(&chunks[c], mem, __ATOMIC_RELEASE);
         }
         *slot = fresh++;
@@ -265,28 +491,41 @@ DWORD nm_instance_create(SIZE_T quota, struct nm_run *run, HEXPERTKEY *key)
     }
     inst->heap = heap;
     inst->quota = quota;
-    inst->stop = 0;
+    inst->charged = 0;
+    inst->stopped = 0;
+    inst->poisoned = 0;
     inst->run = run;
     inst->host_block = NULL;
     memset(&inst->stats, 0, sizeof(inst->stats));
-    inst->key = make_key(slot, inst->gen);
+    __atomic_store_n(&inst->key, make_key(slot, inst->gen), __ATOMIC_RELEASE);  /* stop reads it */
     *key = (HEXPERTKEY)inst->key;
     lock_release(inst);
     TRACE("key %p, quota %Iu, heap %p\n", *key, quota, heap);
     return NMERR_SUCCESS;
 }
 
-/* Ends an instance: what is still live is the leak; one HeapDestroy frees it all. */
+static void destroy_fn(void *heap)
+{
+    HeapDestroy(heap);
+}
+
+/* Ends an instance: what is still live is the leak; one HeapDestroy frees it all. A
+ * poisoned instance ends too (its heap may be half updated: destroyed under a guard, a
+ * fault there leaves it mapped) and NMERR_INTERNAL_EXCEPTION says it was poisoned. */
 DWORD nm_instance_end(HEXPERTKEY key, NMSHIM_MEMSTATS *stats)
 {
     struct nm_instance *inst;
+    struct nm_fault_record rec;
     unsigned slot;
-    DWORD err = nm_instance_enter(key, TRUE, &inst, NULL);
+    int poisoned;
+    DWORD err = nm_instance_enter(key, ENTER_HOST, &inst, NULL);
 
     if (err) return err;
     inst->stats.leaked_blocks = inst->stats.live_blocks;
     inst->stats.leaked_bytes = inst->stats.live_bytes;
-    /* The host's config copy is not the expert's leak (unless the expert moved it). */
+    /* The host's config copy is not the expert's leak. Only while it is the same block:
+     * a free or realloc by the expert made it the expert's (host_block cleared there), so
+     * a later block at the same address is counted (test_instance_host_block_reused). */
     if (inst->host_block) {
         size_t *known = nm_blocks_find(&inst->blocks, inst->host_block);
         if (known) {
@@ -295,43 +534,63 @@ DWORD nm_instance_end(HEXPERTKEY key, NMSHIM_MEMSTATS *stats)
         }
     }
     if (stats) *stats = inst->stats;
-    HeapDestroy(inst->heap);     /* live and cached blocks alike */
+    poisoned = inst->poisoned;
+    if (!poisoned) HeapDestroy(inst->heap);      /* live and cached blocks alike */
+    else if (nm_guard_call(destroy_fn, inst->heap, &rec) != NM_GUARD_OK)
+        ERR("key %p: HeapDestroy of the poisoned heap faulted (0x%08lx); left mapped\n",
+            key, rec.code);
     nm_blocks_destroy(&inst->blocks);
     nm_isolated_free(inst->cache);
     inst->cache = NULL;
     inst->heap = NULL;
     inst->run = NULL;
-    inst->key = 0;              /* from here every call with the old key is rejected */
+    __atomic_store_n(&inst->key, 0, __ATOMIC_RELEASE);  /* every call with the old key is rejected */
+    inst->stopped = 0;
+    inst->poisoned = 0;
     inst->gen = (inst->gen + 1) & GEN_MASK;
     slot = (unsigned)((uintptr_t)key >> 1) & (NSLOTS - 1);
     nm_instance_leave(inst);
     put_slot(slot);
     TRACE("key %p ended, leaked %I64u blocks, %I64u bytes\n", key,
           stats ? stats->leaked_blocks : 0, stats ? stats->leaked_bytes : 0);
-    return NMERR_SUCCESS;
+    return poisoned ? NMERR_INTERNAL_EXCEPTION : NMERR_SUCCESS;
 }
 
+/* Without the lock (see "Locks"): an expert thread may hold it, even forever. Storing
+ * the key, not a flag, makes a stop that races with the end and reuse of the slot
+ * harmless: it names the old key, which the new instance does not have. */
 DWORD nm_instance_stop(HEXPERTKEY key)
 {
-    struct nm_instance *inst;
-    DWORD err = nm_instance_enter(key, TRUE, &inst, NULL);
+    uintptr_t k = (uintptr_t)key;
+    struct nm_instance *inst = slot_of(k);
 
-    if (err) return err;
-    inst->stop = 1;
-    nm_instance_leave(inst);
+    if (!inst || __atomic_load_n(&inst->key, __ATOMIC_ACQUIRE) != k)
+        return NMERR_INVALID_EXPERT_HANDLE;
+    __atomic_store_n(&inst->stopped, k, __ATOMIC_RELEASE);
     return NMERR_SUCCESS;
 }
 
+/* Host side, possibly while the expert runs: waits at most HOST_WAIT_MS for the lock
+ * (an expert thread may hold it forever), then answers NMERR_LOCKED. */
 DWORD nm_instance_stats(HEXPERTKEY key, NMSHIM_MEMSTATS *stats)
 {
-    struct nm_instance *inst;
-    DWORD err = nm_instance_enter(key, TRUE, &inst, NULL);
+    uintptr_t k = (uintptr_t)key;
+    struct nm_instance *inst = slot_of(k);
+    LONG me = self_id(), free_ = 0;
 
-    if (err) return err;
+    if (!inst) return NMERR_INVALID_EXPERT_HANDLE;
+    if (!__atomic_compare_exchange_n(&inst->lock, &free_, me, 0, __ATOMIC_ACQUIRE,
+                                     __ATOMIC_RELAXED)
+        && !lock_wait(inst, me, HOST_WAIT_MS))
+        return NMERR_LOCKED;
+    if (inst->key != k) {
+        lock_release(inst);
+        return NMERR_INVALID_EXPERT_HANDLE;
+    }
     *stats = inst->stats;
     stats->cached_blocks = cached_blocks(inst->cache);
     stats->cached_bytes = inst->cache->bytes;
-    nm_instance_leave(inst);
+    lock_release(inst);
     return NMERR_SUCCESS;
 }
 
@@ -340,8 +599,8 @@ HANDLE nm_instance_heap(HEXPERTKEY key)
     struct nm_instance *inst;
     HANDLE heap;
 
-    if (nm_instance_enter(key, TRUE, &inst, NULL)) return NULL;
-    heap = inst->heap;
+    if (nm_instance_enter(key, ENTER_HOST, &inst, NULL)) return NULL;
+    heap = inst->poisoned ? NULL : inst->heap;
     nm_instance_leave(inst);
     return heap;
 }
@@ -381,7 +640,7 @@ DWORD nm_instance_alloc(HEXPERTKEY key, SIZE_T size, void **out, const char **re
         return err;
     }
     if (size > MAX_REQUEST) return refuse(inst, "size beyond any heap", reason);
-    if (inst->quota && size > inst->quota - inst->stats.live_bytes)
+    if (inst->quota && block_cost(size) > inst->quota - inst->charged)
         return refuse(inst, "over the instance's quota", reason);
     if (nm_blocks_reserve(&inst->blocks, 1)) return refuse(inst, "block table full", reason);
     /* Zero-filled (DESIGN.md, ours): deterministic; experts must not rely on it. A size
@@ -390,6 +649,7 @@ DWORD nm_instance_alloc(HEXPERTKEY key, SIZE_T size, void **out, const char **re
     else if (!(p = HeapAlloc(inst->heap, HEAP_ZERO_MEMORY, heap_size(size))))
         return refuse(inst, "heap exhausted", reason);
     nm_blocks_insert(&inst->blocks, p, size);
+    if (inst->quota) inst->charged += block_cost(size);   /* kept only when it counts */
     inst->stats.allocs++;
     inst->stats.live_blocks++;
     inst->stats.live_bytes += size;
@@ -418,7 +678,8 @@ DWORD nm_instance_realloc(HEXPERTKEY key, void *ptr, SIZE_T size, void **out,
                       "not a live block of this key (foreign, freed or garbage)", reason);
     old = *known;
     if (size > MAX_REQUEST) return refuse(inst, "size beyond any heap", reason);
-    if (inst->quota && size > old && size - old > inst->quota - inst->stats.live_bytes)
+    if (inst->quota && block_cost(size) > block_cost(old)
+        && block_cost(size) - block_cost(old) > inst->quota - inst->charged)
         return refuse(inst, "over the instance's quota", reason);
     /* HEAP_ZERO_MEMORY zeroes what grows past the old heap size; the slack between the
      * old request and its heap size may hold old data (a reused block) and is zeroed
@@ -434,6 +695,8 @@ DWORD nm_instance_realloc(HEXPERTKEY key, void *ptr, SIZE_T size, void **out,
         nm_blocks_remove_at(&inst->blocks, known);  /* frees a slot: the insert cannot fail */
         nm_blocks_insert(&inst->blocks, p, size);
     }
+    if (inst->quota) inst->charged = inst->charged - block_cost(old) + block_cost(size);
+    if (__builtin_expect(ptr == inst->host_block, 0)) inst->host_block = NULL;  /* expert's now */
     inst->stats.reallocs++;
     inst->stats.live_bytes = inst->stats.live_bytes - old + size;
     track_peak(&inst->stats);
@@ -462,6 +725,8 @@ DWORD nm_instance_free(HEXPERTKEY key, void *ptr, const char **reason)
     size = *known;
     nm_blocks_remove_at(&inst->blocks, known);
     if (!cache_put(inst->cache, ptr, size)) HeapFree(inst->heap, 0, ptr);
+    if (inst->quota) inst->charged -= block_cost(size);
+    if (__builtin_expect(ptr == inst->host_block, 0)) inst->host_block = NULL;  /* gone */
     inst->stats.frees++;
     inst->stats.live_blocks--;
     inst->stats.live_bytes -= size;

@@ -35,21 +35,26 @@ void nm_trace_print(const char *kind, const char *func, const char *fmt, ...)
 /* ---- per-instance hot memory ---------------------------------------------------------
  * Data written on every Expert* call of one instance (its block table, its free-block
  * cache) must not share a cache line with another instance's, or two experts on two
- * cores slow each other down (bench_memory, "2 threads/2 keys"). From the process heap,
- * 64-byte aligned, with the lines on either side padding of its own. */
+ * cores slow each other down (bench_memory, "2 threads/2 keys"). Straight from
+ * VirtualAlloc (page aligned, zeroed), not the process heap: the block table grows under
+ * the instance lock, on an expert's thread, and a thread killed inside HeapAlloc would
+ * leave the process heap's lock held for the whole host (instance.c "Locks"); a system
+ * call cannot be interrupted half done that way. */
 static inline void *nm_isolated_alloc(size_t size)
 {
-    char *raw = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, size + 192), *p;
+    /* Started at a varying multiple of 64 inside the first page ("cache colouring"): a
+     * page-aligned table, cache and instance slot would all start on the same L1 sets and
+     * 4 KiB-alias each other's loads and stores on every call. */
+    static LONG colour;
+    unsigned c = 1 + (unsigned)InterlockedIncrement(&colour) * 23u % 63u;
+    char *p = VirtualAlloc(NULL, size + 4096, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
 
-    if (!raw) return NULL;
-    p = (char *)(((uintptr_t)raw + 64 + sizeof(void *) + 63) & ~(uintptr_t)63);
-    ((void **)p)[-1] = raw;
-    return p;
+    return p ? p + c * 64 : NULL;
 }
 
 static inline void nm_isolated_free(void *p)
 {
-    if (p) HeapFree(GetProcessHeap(), 0, ((void **)p)[-1]);
+    if (p) VirtualFree((void *)((uintptr_t)p & ~(uintptr_t)4095), 0, MEM_RELEASE);
 }
 
 /* ---- blocks.c: live-block table (pointer -> requested size) ------------------------
@@ -79,15 +84,23 @@ struct nm_instance;
 /* Host context hung on an instance by expert.c (frames, status, events). */
 struct nm_run;
 
+/* quota: bytes of real cost (block + bookkeeping, instance.c "quota"); 0: none. */
 DWORD nm_instance_create(SIZE_T quota, struct nm_run *run, HEXPERTKEY *key);
+/* Ends the instance whatever its state. NMERR_INTERNAL_EXCEPTION: ended all the same,
+ * but it had been poisoned (a fault or a dead thread left its lock held; stats say why). */
 DWORD nm_instance_end(HEXPERTKEY key, NMSHIM_MEMSTATS *stats);
+/* Lock-free: never waits on an expert thread. */
 DWORD nm_instance_stop(HEXPERTKEY key);
+/* Waits briefly for the lock; NMERR_LOCKED when an expert thread keeps holding it. */
 DWORD nm_instance_stats(HEXPERTKEY key, NMSHIM_MEMSTATS *stats);
 HANDLE nm_instance_heap(HEXPERTKEY key);
 
 /* Locks the instance of a live key. Returns NMERR_SUCCESS with *inst locked and *run set,
- * NMERR_INVALID_EXPERT_HANDLE, or NMERR_EXPERT_TERMINATE (still locked only when
- * allow_stopped is set: then NMERR_SUCCESS is returned for stopped instances too). */
+ * NMERR_INVALID_EXPERT_HANDLE, NMERR_INTERNAL_EXCEPTION (poisoned: its lock was left
+ * held by a fault or a dead thread), or NMERR_EXPERT_TERMINATE (still locked only when
+ * allow_stopped is set: then NMERR_SUCCESS is returned for stopped instances too). Never
+ * call it with the lock of the same instance held: the lock is not recursive, and a
+ * thread meeting its own lock takes it to be abandoned by a fault. */
 DWORD nm_instance_enter(HEXPERTKEY key, BOOL allow_stopped, struct nm_instance **inst,
                         struct nm_run **run);
 void  nm_instance_leave(struct nm_instance *inst);

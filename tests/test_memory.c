@@ -103,10 +103,36 @@ static void test_memory_quota(void)
     CHECK_EQ_PTR(nm.ExpertReallocMemory(key, a, 1001, &err), NULL);
     CHECK_EQ_U(err, NMERR_OUT_OF_MEMORY);
     CHECK_EQ_U(nm.ExpertMemorySize(key, a), 600);          /* untouched */
-    c = nm.ExpertAllocMemory(key, 400, &err);
+    /* 600 + 200 requested fit 1000 with their bookkeeping (instance.c "quota") */
+    c = nm.ExpertAllocMemory(key, 200, &err);
     CHECK(c != NULL);
     CHECK_EQ_U(nm.ExpertFreeMemory(key, a), NMERR_SUCCESS);
     CHECK(nm.ExpertAllocMemory(key, 600, &err) != NULL);   /* room again */
+    nm.NmShimEndInstance(key, NULL);
+}
+
+/* issue 9 §3: zero-byte and tiny blocks are not free. Each costs at least its 16-byte
+ * minimal heap block plus a header and its block-table share (40 bytes on i686, 64 on
+ * x86_64), and at most 128: a 64 KiB quota holds 512..1638 of them, not unlimited. */
+static void test_memory_quota_counts_tiny_blocks(void)
+{
+    HEXPERTKEY key = new_key(64 * 1024);
+    static void *p[4096];
+    DWORD err = ERR_POISON;
+    unsigned n, i;
+
+    for (n = 0; n < 4096; n++) {
+        err = ERR_POISON;
+        if (!(p[n] = nm.ExpertAllocMemory(key, n & 1, &err))) break;
+    }
+    CHECK_EQ_U(err, NMERR_OUT_OF_MEMORY);
+    CHECK_MSG(n >= 512 && n <= 64 * 1024 / 40, "%u tiny blocks in a 64 KiB quota", n);
+    CHECK_EQ_U(stats_of(key).failed, 1);
+    /* The quota is the instance's, not spent for good: freeing makes room again. */
+    for (i = 0; i < n; i++) CHECK_EQ_U(nm.ExpertFreeMemory(key, p[i]), NMERR_SUCCESS);
+    err = ERR_POISON;
+    for (i = 0; i < n; i++) if (!(p[i] = nm.ExpertAllocMemory(key, 0, &err))) break;
+    CHECK_EQ_U(i, n);
     nm.NmShimEndInstance(key, NULL);
 }
 
@@ -506,6 +532,7 @@ static const struct nm_test tests[] = {
     NM_TEST(test_memory_alloc_zero),
     NM_TEST(test_memory_alloc_absurd_size),
     NM_TEST(test_memory_quota),
+    NM_TEST(test_memory_quota_counts_tiny_blocks),
     NM_TEST(test_memory_bad_keys),
     NM_TEST(test_memory_random_and_stale_keys),
     NM_TEST(test_memory_terminated_instance),
