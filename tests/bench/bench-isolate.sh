@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# bench-isolate.sh - what nmhost --isolate costs per expert: wall time of nmhost.exe
+# (under the Wine runner, as a user runs it) on data/sample.cap, in-process against
+# --isolate, median of REPS runs each, interleaved so that drift hits both sides alike.
+#
+# Usage: tests/bench/bench-isolate.sh ARCH          (ARCH: x86_64 or i686)
+#   BENCH_BUILD  build tree holding bin/nmhost.exe (default: build/ARCH)
+#   BENCH_REPS   runs per side (default 10)
+# Prints one line per case: in-process ms, isolated ms, the difference per expert.
+# Exit status: 0 when every run succeeded (the numbers are a report, not a judgement).
+set -euo pipefail
+arch=${1:?usage: bench-isolate.sh ARCH (x86_64 or i686)}
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+case "$arch" in
+    x86_64) runner=$top/scripts/wine64-run ;;
+    i686)   runner=$top/scripts/wine32-run ;;
+    *) echo "bench-isolate: unknown arch $arch" >&2; exit 1 ;;
+esac
+bin=${BENCH_BUILD:-$top/build/$arch}/bin
+reps=${BENCH_REPS:-10}
+[ -f "$bin/nmhost.exe" ] || { echo "bench-isolate: $bin/nmhost.exe missing" >&2; exit 1; }
+"$runner" --prepare
+
+python3 - "$runner" "$bin" "$top/data/sample.cap" "$reps" <<'EOF'
+import os, statistics, subprocess, sys, time
+runner, bin_dir, cap, reps = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+cases = [("null_expert", ["null_expert.dll"]), ("topusers", ["topusers.dll"]),
+         ("protodist", ["protodist.dll"]), ("10 x null_expert", ["null_expert.dll"] * 10)]
+def once(args):
+    t = time.perf_counter()
+    r = subprocess.run([runner, os.path.join(bin_dir, "nmhost.exe"), "-q", "-c", cap] + args,
+                       cwd=bin_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if r.returncode != 0:
+        sys.exit("bench-isolate: nmhost %s exited %d" % (" ".join(args), r.returncode))
+    return (time.perf_counter() - t) * 1000
+print("bench-isolate (%s): wall ms of nmhost.exe under Wine, median of %d" % (os.path.basename(runner), reps))
+for name, experts in cases:
+    if not all(os.path.exists(os.path.join(bin_dir, e)) for e in experts):
+        continue
+    a, b = [], []
+    for _ in range(reps):
+        a.append(once(experts))
+        b.append(once(["--isolate"] + experts))
+    ma, mb = statistics.median(a), statistics.median(b)
+    print("  %-18s in-process %7.1f ms  --isolate %7.1f ms  cost %6.1f ms per expert"
+          "  (fastest runs: %.1f / %.1f ms)"
+          % (name, ma, mb, (mb - ma) / len(experts), min(a), min(b)))
+EOF
