@@ -521,6 +521,36 @@ static LONG WINAPI child_crash(EXCEPTION_POINTERS *ep)
     return EXCEPTION_EXECUTE_HANDLER;
 }
 
+/* A fault loop: an exception raised while the same thread is still dispatching the
+ * previous one, at the same instruction, each time deeper on the stack. That is what a
+ * guard's filter does when it trips over the process heap the expert wrecked (seen
+ * with t_iso_heap: the filter's heap call faults, its nested dispatch calls the filter
+ * again, until the stack is gone, possibly holding the heap lock every other thread
+ * then waits on forever). A handled exception returns to code at about the same depth,
+ * so an expert's own try/except in a loop never counts. */
+#define NESTED_LIMIT 16
+static DWORD tls_addr = TLS_OUT_OF_INDEXES, tls_sp, tls_count;
+
+static LONG WINAPI child_nested(EXCEPTION_POINTERS *ep)
+{
+#ifdef _WIN64
+    ULONG_PTR sp = ep->ContextRecord->Rsp;
+#else
+    ULONG_PTR sp = ep->ContextRecord->Esp;
+#endif
+    ULONG_PTR addr = (ULONG_PTR)ep->ExceptionRecord->ExceptionAddress;
+    ULONG_PTR last_sp = (ULONG_PTR)TlsGetValue(tls_sp);
+    ULONG_PTR count = (ULONG_PTR)TlsGetValue(tls_count);
+
+    if (addr == (ULONG_PTR)TlsGetValue(tls_addr) && sp < last_sp) count++;
+    else count = 0;
+    TlsSetValue(tls_addr, (void *)addr);
+    TlsSetValue(tls_sp, (void *)sp);
+    TlsSetValue(tls_count, (void *)count);
+    if (count >= NESTED_LIMIT) child_crash(ep);     /* does not return */
+    return EXCEPTION_CONTINUE_SEARCH;
+}
+
 BOOL nm_isolate_child_open(const char *handle)
 {
     char *end;
@@ -532,6 +562,12 @@ BOOL nm_isolate_child_open(const char *handle)
     /* No error dialogs and no debugger: a child that crashes must just end. */
     SetErrorMode(SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX | SEM_NOOPENFILEERRORBOX);
     SetUnhandledExceptionFilter(child_crash);
+    tls_addr = TlsAlloc();
+    tls_sp = TlsAlloc();
+    tls_count = TlsAlloc();
+    if (tls_addr != TLS_OUT_OF_INDEXES && tls_sp != TLS_OUT_OF_INDEXES
+        && tls_count != TLS_OUT_OF_INDEXES)
+        AddVectoredExceptionHandler(1, child_nested);
     child_send_u32(REC_HELLO, PROTOCOL_VERSION);
     nm_isolate_child_stage(NM_ISOLATE_LOAD, NULL, NULL);
     return TRUE;

@@ -36,6 +36,8 @@ BOOL WINAPI Run(HEXPERTKEY key, PEXPERTCONFIG config, PEXPERTSTARTUPINFO startup
 
     ExpertIndicateStatus(key, EXPERTSTATUS_RUNNING, 0, "overrunning the process heap", 10);
     if (!p) return FALSE;
+    /* Long enough for the host's status snapshot (every 100 ms) to see the text. */
+    Sleep(400);
     for (i = 0; i < MAX_OVERRUN; i++) p[i] = 0xa5;
     /* Not reached unless the heap is larger than MAX_OVERRUN; corrupt it all the same. */
     HeapFree(GetProcessHeap(), 0, (void *)(p + 4096));
