@@ -269,11 +269,11 @@ static void get_str_arr(rbuf *c, char *out, size_t size)
 static void get_status(rbuf *c, EXPERTSTATUS *s)
 {
     memset(s, 0, sizeof(*s));
-    /* EXPERTSTATUSENUMERATION: 0 inactive .. 5 done (report.c prints others as a
-     * number, but a valid child never sends one). */
-    s->Status = (EXPERTSTATUSENUMERATION)get_small(c, 6);
+    /* Any value: nmapi keeps the state an expert passes as it is, and the printers
+     * name unknown ones "unknown" (report.c), so the report stays the in-process one. */
+    s->Status = (EXPERTSTATUSENUMERATION)get_u32(c);
     s->SubStatus = get_u32(c);
-    s->PercentDone = get_small(c, 101);
+    s->PercentDone = get_u32(c);
     s->Frame = get_u32(c);
     get_str_arr(c, s->szStatusText, sizeof(s->szStatusText));
 }
