@@ -166,6 +166,20 @@ assert e["status"]["text"] == "about to call ExitProcess", e["status"]
 assert E["t_ok.dll"]["outcome"] == "done", E["t_ok.dll"]
 assert d["exit_status"] == 1'
 
+# The same while the child loads the DLL: the entry is not known (DllMain and Register
+# are one call for the host), the message says so.
+for entry in DllMain Register; do
+    NMSHIM_ISO_EXIT_IN=$entry nmhost "exit-$entry" 1 "${C[@]}" --isolate t_iso_exit.dll \
+        t_ok.dll -j "$tmp/exit-$entry.json" && jcheck "exit-$entry" "$tmp/exit-$entry.json" '
+e = E["t_iso_exit.dll"]
+assert e["outcome"] == "fault", (e["outcome"], e["message"])
+assert e["fault"]["name"] in ("CHILD_DIED", "EXPERT_CALLED_EXIT"), e["fault"]
+# (an nmapi that stops ExitProcess itself names the entry: then the child reports it)
+assert "DllMain or Register" in e["message"] or e["fault"]["entry"] == "'"$entry"'", e
+assert E["t_ok.dll"]["outcome"] == "done", E["t_ok.dll"]
+assert d["exit_status"] == 1'
+done
+
 # The process heap overrun until the write faults: the guard catches that, but its
 # filter then trips over the wrecked heap again and again (nested faults, possibly with
 # the heap lock held, so any other thread would wait forever). The child ends itself on
