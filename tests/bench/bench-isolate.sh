@@ -26,9 +26,14 @@ python3 - "$runner" "$bin" "$top/data/sample.cap" "$reps" <<'EOF'
 import os, statistics, subprocess, sys, time
 runner, bin_dir, cap, reps = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 # One expert: the latency --isolate adds. 20 at once: the cost per expert when the
-# children run side by side (as the in-process experts do).
+# children run side by side (as the in-process experts do). 20 one after the other:
+# the latency of one child, measured over 20 so that the noise of starting the outer
+# nmhost counts once (--configure --config makes the children take turns; null_expert
+# is not configurable and the file does not exist, so nothing else changes).
+seq = ["--configure", "--config", os.path.join(bin_dir, "bench-isolate-none.cfg")]
 cases = [("null_expert", ["null_expert.dll"]), ("topusers", ["topusers.dll"]),
-         ("protodist", ["protodist.dll"]), ("20 x null_expert", ["null_expert.dll"] * 20)]
+         ("protodist", ["protodist.dll"]), ("20 x null_expert", ["null_expert.dll"] * 20),
+         ("20 x null, in turn", seq + ["null_expert.dll"] * 20)]
 def once(args):
     t = time.perf_counter()
     r = subprocess.run([runner, os.path.join(bin_dir, "nmhost.exe"), "-q", "-c", cap] + args,
@@ -39,7 +44,8 @@ def once(args):
 print("bench-isolate (%s): wall ms of nmhost.exe under Wine, in-process / --isolate, %d runs"
       " each; load average %s" % (os.path.basename(runner), reps, os.getloadavg()[0]))
 for name, experts in cases:
-    if not all(os.path.exists(os.path.join(bin_dir, e)) for e in experts):
+    dlls = [e for e in experts if e.endswith(".dll")]
+    if not all(os.path.exists(os.path.join(bin_dir, e)) for e in dlls):
         continue
     a, b = [], []
     for _ in range(reps):
@@ -50,6 +56,6 @@ for name, experts in cases:
     # estimates are printed, the spread between them says how noisy the run was.
     print("  %-18s medians %7.1f / %7.1f ms -> %6.1f ms per expert;"
           "  fastest %7.1f / %7.1f ms -> %6.1f ms per expert"
-          % (name, ma, mb, (mb - ma) / len(experts), min(a), min(b),
-             (min(b) - min(a)) / len(experts)))
+          % (name, ma, mb, (mb - ma) / len(dlls), min(a), min(b),
+             (min(b) - min(a)) / len(dlls)))
 EOF
