@@ -927,7 +927,26 @@ static void child_finish(iso_child *c)
 
 /* Starts the child for one expert. FALSE: it could not be started (reported as a
  * failure of that expert, as in-process when Run cannot be started). */
-static BOOL child_start(iso_child *c, const nm_isolate_params *p)
+/* All children in one job that ends with the parent (KILL_ON_JOB_CLOSE): a parent that
+ * is killed (a second Ctrl+C, a test's timeout) must not leave hung children behind,
+ * holding its stdout pipe open so that `nmhost ... | head` would never end. NULL when
+ * the system has no jobs for us (nested jobs before Windows 8): then children are
+ * only ended by the parent's own deadlines. */
+static HANDLE children_job(void)
+{
+    JOBOBJECT_EXTENDED_LIMIT_INFORMATION li;
+    HANDLE job = CreateJobObjectA(NULL, NULL);
+    if (!job) return NULL;
+    memset(&li, 0, sizeof(li));
+    li.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+    if (!SetInformationJobObject(job, JobObjectExtendedLimitInformation, &li, sizeof(li))) {
+        CloseHandle(job);
+        return NULL;
+    }
+    return job;
+}
+
+static BOOL child_start(iso_child *c, const nm_isolate_params *p, HANDLE job)
 {
     SECURITY_ATTRIBUTES sa = { sizeof(sa), NULL, TRUE };
     STARTUPINFOA si;
@@ -972,10 +991,13 @@ static BOOL child_start(iso_child *c, const nm_isolate_params *p)
     si.cb = sizeof(si);
     /* Same console and standard handles: what the expert prints lands where it would
      * in-process, and the child's own diagnostics reach the user. */
-    if (!CreateProcessA(exe, cmd, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)) {
+    /* Suspended until it is in the job, so that nothing it starts escapes the job. */
+    if (!CreateProcessA(exe, cmd, NULL, NULL, TRUE, CREATE_SUSPENDED, NULL, NULL, &si, &pi)) {
         err = GetLastError();
         goto done;
     }
+    if (job) AssignProcessToJobObject(job, pi.hProcess);
+    ResumeThread(pi.hThread);
     CloseHandle(pi.hThread);
     c->proc = pi.hProcess;
     c->pipe = rd;
@@ -1009,9 +1031,11 @@ BOOL nm_isolate_run(const nm_isolate_params *p, nm_report *r)
      * (each then starts from what the previous one saved, as in-process). */
     DWORD max = p->configure && p->config ? 1 : MAX_CHILDREN;
     BOOL usage_error = FALSE;
+    HANDLE job;
 
     if (!c) { fputs("nmhost: out of memory\n", stderr); return FALSE; }
     for (i = 0; i < r->nexperts; i++) c[i].e = &r->experts[i];
+    job = children_job();
     SetConsoleCtrlHandler(iso_on_ctrl, TRUE);
     while (left) {
         HANDLE wait[MAX_CHILDREN];
@@ -1020,7 +1044,7 @@ BOOL nm_isolate_run(const nm_isolate_params *p, nm_report *r)
 
         for (i = 0; i < r->nexperts; i++) nrun += c[i].running;
         while (next < r->nexperts && nrun < max && !usage_error) {
-            if (child_start(&c[next], p)) nrun++;
+            if (child_start(&c[next], p, job)) nrun++;
             else left--;
             next++;
         }
@@ -1063,6 +1087,7 @@ BOOL nm_isolate_run(const nm_isolate_params *p, nm_report *r)
         }
     }
     SetConsoleCtrlHandler(iso_on_ctrl, FALSE);
+    if (job) CloseHandle(job);      /* every child has ended by now */
     free(c);
     return !usage_error;
 }
