@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <windows.h>
+#include <psapi.h>
 #include "isolate.h"
 
 #define PROTOCOL_VERSION 1
@@ -39,6 +40,7 @@
 #define STOP_GRACE_MS 2000          /* the child's own grace after -t (nmhost.c) */
 #define SLACK_MS      1000          /* process start, report and exit on top of it */
 #define EXIT_WAIT_MS  2000          /* after END, for the child to exit by itself */
+#define CRASH_WAIT_MS 2000          /* a crashed child waits for the parent to look */
 #define POLL_MS       20            /* parent: pipes drained at least this often */
 #define STATUS_POLL_MS 100          /* child: status snapshot while Run runs */
 #define NUL_STRING    0xffffffffu
@@ -488,10 +490,12 @@ static void stop_poller(void)
 }
 
 /* An exception no guard caught (a thread of the expert's, the host's own code on a heap
- * the expert wrecked): says what and where on the pipe, then ends the process at once
- * with the exception code. Without this filter Wine starts its debugger (winedbg
- * --auto), which can wait forever on a broken process, and Windows may show a dialog.
- * It touches no heap and takes no lock it could wait on: the pipe lock is only tried. */
+ * the expert wrecked): says what and where on the pipe, waits a moment for the parent
+ * to find the module from outside (its loader data may be as broken as its heap), then
+ * ends the process with the exception code. Without this filter Wine starts its
+ * debugger (winedbg --auto), which can wait forever on a broken process, and Windows
+ * may show a dialog. It touches no heap and takes no lock it could wait on: the pipe
+ * lock is only tried. */
 static LONG WINAPI child_crash(EXCEPTION_POINTERS *ep)
 {
     const EXCEPTION_RECORD *er = ep->ExceptionRecord;
@@ -514,7 +518,7 @@ static LONG WINAPI child_crash(EXCEPTION_POINTERS *ep)
     for (i = 0; i < 8; i++) rec[24 + i] = (BYTE)(target >> (8 * i));
     /* rec: type, length 24, then code, address (u64), access, target (u64). */
     if (child.pipe && TryEnterCriticalSection(&child.lock)) {
-        WriteFile(child.pipe, rec, 32, &n, NULL);
+        if (WriteFile(child.pipe, rec, 32, &n, NULL)) Sleep(CRASH_WAIT_MS);
         LeaveCriticalSection(&child.lock);
     }
     TerminateProcess(GetCurrentProcess(), er->ExceptionCode);
@@ -646,8 +650,10 @@ typedef struct iso_child {
     int        stage;
     ULONGLONG  stage_at, started, run_at, end_at;
     BOOL       running, done, hello, got_result, got_end, have_status, killed, crashed;
+    BOOL       crash_seen;
     DWORD      crash_code, crash_access;
-    ULONGLONG  crash_address, crash_target;
+    ULONGLONG  crash_address, crash_target, crash_base;
+    char       crash_module[64];        /* found by crash_locate; "" = unknown */
     EXPERTSTATUS status;            /* the last STATUS snapshot */
     int        end_status;
     char       bad[96];             /* why its channel was rejected ("" = fine) */
@@ -829,6 +835,36 @@ static void child_drain(iso_child *c)
     }
 }
 
+/* A crashed child waits (CRASH_WAIT_MS) while its modules are looked up from outside
+ * (psapi reads its loader data with ReadProcessMemory, no lock of the child's taken),
+ * then it is ended. */
+static void crash_locate(iso_child *c)
+{
+    HMODULE mods[1024];
+    DWORD need = 0, i, n;
+
+    c->crash_seen = TRUE;
+    if (K32EnumProcessModules(c->proc, mods, sizeof(mods), &need)) {
+        n = need / sizeof(mods[0]);
+        if (n > sizeof(mods) / sizeof(mods[0])) n = sizeof(mods) / sizeof(mods[0]);
+        for (i = 0; i < n; i++) {
+            MODULEINFO mi;
+            ULONGLONG base;
+            if (!K32GetModuleInformation(c->proc, mods[i], &mi, sizeof(mi))) continue;
+            base = (ULONG_PTR)mi.lpBaseOfDll;
+            if (c->crash_address < base || c->crash_address - base >= mi.SizeOfImage)
+                continue;
+            if (K32GetModuleBaseNameA(c->proc, mods[i], c->crash_module,
+                                      sizeof(c->crash_module)))
+                c->crash_base = base;
+            else
+                c->crash_module[0] = 0;
+            break;
+        }
+    }
+    TerminateProcess(c->proc, c->crash_code);
+}
+
 /* A fault the parent reports for a child that gave no (usable) result. */
 static void parent_fault(iso_child *c, const char *name, DWORD code, const char *fmt,
                          const char *detail)
@@ -877,12 +913,18 @@ static void child_finish(iso_child *c)
         char name[48];
         if (known) snprintf(name, sizeof(name), "%s", known);
         else snprintf(name, sizeof(name), "0x%08lx", (unsigned long)c->crash_code);
-        snprintf(why, sizeof(why), "%s at 0x%llx %s", name,
-                 (unsigned long long)c->crash_address, stage_words(c->stage));
+        if (c->crash_module[0])
+            snprintf(why, sizeof(why), "%s at %s+0x%llx %s", name, c->crash_module,
+                     (unsigned long long)(c->crash_address - c->crash_base),
+                     stage_words(c->stage));
+        else
+            snprintf(why, sizeof(why), "%s at 0x%llx %s", name,
+                     (unsigned long long)c->crash_address, stage_words(c->stage));
         parent_fault(c, name, c->crash_code,
                      "the child process crashed outside the guard: %s", why);
         f->address = (ULONG_PTR)c->crash_address;
-        f->offset = (ULONG_PTR)c->crash_address;    /* no module known: the address */
+        f->offset = (ULONG_PTR)(c->crash_address - c->crash_base);  /* base 0: unknown */
+        snprintf(f->module, sizeof(f->module), "%s", c->crash_module);
         if (c->crash_access == 0 || c->crash_access == 1 || c->crash_access == 8) {
             f->av_access = c->crash_access;
             f->av_target = (ULONG_PTR)c->crash_target;
@@ -1058,6 +1100,7 @@ BOOL nm_isolate_run(const nm_isolate_params *p, nm_report *r)
             BOOL exited;
             if (!k->running) continue;
             child_drain(k);
+            if (k->crashed && !k->crash_seen && !k->got_result) crash_locate(k);
             exited = WaitForSingleObject(k->proc, 0) == WAIT_OBJECT_0;
             if (!exited) {
                 ULONGLONG limit = (ULONGLONG)-1;
