@@ -109,10 +109,10 @@ diff <(grep -v 'elapsed:' "$tmp/inproc.out") <(grep -v 'elapsed:' "$tmp/isolated
     >"$tmp/text.diff" || fail "same-text: $(head -5 "$tmp/text.diff")"
 
 # Faults caught by the guard inside the child: the child's own fault record.
-nmhost inproc-faults 1 "${C[@]}" t_crash_after_alloc.dll t_divzero.dll t_register_false.dll \
-    -j "$tmp/inproc-faults.json" &&
-nmhost isolated-faults 1 "${C[@]}" --isolate t_crash_after_alloc.dll t_divzero.dll \
-    t_register_false.dll -j "$tmp/isolated-faults.json" &&
+faults=(t_crash_after_alloc.dll t_divzero.dll t_raise.dll t_stackoverflow.dll
+        t_register_false.dll)
+nmhost inproc-faults 1 "${C[@]}" "${faults[@]}" -j "$tmp/inproc-faults.json" &&
+nmhost isolated-faults 1 "${C[@]}" --isolate "${faults[@]}" -j "$tmp/isolated-faults.json" &&
 same same-faults "$tmp/inproc-faults.json" "$tmp/isolated-faults.json"
 
 # A DLL that does not exist: load_error, exit 2, the others still run.
