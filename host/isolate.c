@@ -8,8 +8,9 @@
  * without NUL. The child writes HELLO, then STAGE marks (and STATUS snapshots while Run
  * runs), then INFO, RESULT, one EVENT per event, and END. Expert code runs in the child
  * and can write to the pipe too, so the parent trusts nothing: every record is bounded
- * (RECORD_MAX, a child's total CHILD_MAX), every length and enum is checked against
- * what it must be, and anything else makes that child's outcome a fault
+ * (RECORD_MAX, a child's total CHILD_MAX), every length, count and enum the report
+ * relies on is checked against what it must be, and anything else makes that child's
+ * outcome a fault
  * (CHILD_BAD_RESULT) instead of reaching the report. A forged but well-formed result is
  * beyond what isolation can prevent (the expert runs with the child's rights); the goal
  * is that no expert ends or hangs the parent, and that it never crashes on bytes.
@@ -21,7 +22,11 @@
  *   - the child still runs -t + 2 s grace + 1 s after the start of its current stage:
  *     killed (TerminateProcess is safe on a whole process), outcome "hung";
  *   - a RESULT arrived but the child does not exit (a hung expert thread can hold the
- *     loader lock that ExitProcess needs): killed after EXIT_WAIT_MS, result kept.
+ *     loader lock that ExitProcess needs): killed after EXIT_WAIT_MS, result kept;
+ *   - the child crashed outside every guard (its unhandled-exception filter, or a fault
+ *     loop in a guard's own filter on a wrecked heap): its last record, CRASH, gives
+ *     the exception and address; the parent looks the module up in it, then ends it.
+ * The children share one kill-on-close job with the parent, so none outlives it.
  */
 #include <stdio.h>
 #include <stdlib.h>
