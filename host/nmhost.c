@@ -15,6 +15,7 @@
 #include <windows.h>
 #include "nmshim.h"
 #include "report.h"
+#include "isolate.h"
 
 #ifdef _WIN64
 #define NMHOST_ARCH "x86_64"
@@ -49,6 +50,8 @@ typedef struct options {
     DWORD        timeout_ms;    /* 0: none */
     SIZE_T       quota;         /* --quota; DEFAULT_QUOTA unless given; 0: none */
     BOOL         configure, list, quiet;
+    BOOL         isolate;       /* --isolate: each expert in a child process (isolate.c) */
+    const char  *isolate_child; /* internal: this is such a child; its pipe handle */
     int          nexperts;
     const char **experts;
 } options;
@@ -72,6 +75,9 @@ static void usage(FILE *out)
           "      --config FILE      load stored configurations from FILE (if it exists) before\n"
           "                         Configure/Run; save them there after --configure\n"
           "      --list             only load the experts and show what they register\n"
+          "      --isolate          run each expert in a child process of its own, so an\n"
+          "                         expert that ends or corrupts its process cannot end the\n"
+          "                         run; same reports (no progress display)\n"
           "  -q, --quiet            no progress display\n"
           "      --help             this text\n"
           "      --version          version and architecture\n"
@@ -125,6 +131,12 @@ static int parse_options(int argc, char **argv, options *o)
         if (match(argc, argv, &i, NULL, "--configure", NULL)) { o->configure = TRUE; continue; }
         if (match(argc, argv, &i, NULL, "--list", NULL))      { o->list = TRUE; continue; }
         if (match(argc, argv, &i, "-q", "--quiet", NULL))     { o->quiet = TRUE; continue; }
+        if (match(argc, argv, &i, NULL, "--isolate", NULL))   { o->isolate = TRUE; continue; }
+        if ((m = match(argc, argv, &i, NULL, "--isolate-child", &v))) {
+            if (m < 0 || !*v) return bad_usage("option needs a handle", a);
+            o->isolate_child = v;
+            continue;
+        }
         if ((m = match(argc, argv, &i, "-c", "--capture", &v))) {
             if (m < 0 || !*v) return bad_usage("option needs a file name", a);
             o->capture = v;
@@ -733,7 +745,7 @@ int main(int argc, char **argv)
     NMSHIM_RUN_PARAMS params = { 0 };
     FILE *json = NULL;
     char capbuf[MAX_PATH], err[512];
-    const char *cappath;
+    const char *cappath = NULL;
     DWORD i, rc;
     int status;
 
@@ -743,6 +755,11 @@ int main(int argc, char **argv)
     status = EXIT_USAGE;
     /* -t covers every entry point: DllMain, Register and Configure as well as Run. */
     if (o.timeout_ms) NmShimSetTimeouts(o.timeout_ms, STOP_GRACE_MS);
+    /* Internal (isolate.c): one expert, reporting to the parent's pipe. */
+    if (o.isolate_child && (o.nexperts != 1 || !nm_isolate_child_open(o.isolate_child))) {
+        status = bad_usage("--isolate-child is internal to nmhost --isolate", NULL);
+        goto out;
+    }
     if (o.json && !(json = open_json(o.json))) goto out;
 
     r.version = NMSHIM_VERSION_STRING;
@@ -779,10 +796,18 @@ int main(int argc, char **argv)
 
     /* Load all before running any: a DLL that does not load is reported beside the
      * others instead of stopping the run. */
-    load_all(&r, x);
-    if (!o.list) {
-        if ((o.config || o.configure) && !configure_all(&o, &r, x, &params, skip)) goto out;
-        run_all(&o, &r, x, &params, skip);
+    if (o.isolate && !o.isolate_child) {
+        nm_isolate_params ip = { cappath, o.timeout_ms, o.configure, o.config, o.list };
+        if (!nm_isolate_run(&ip, &r)) goto out;
+    } else {
+        load_all(&r, x);
+        if (!o.list) {
+            nm_isolate_child_stage(NM_ISOLATE_CONFIGURE, &r.experts[0], x[0]);
+            if ((o.config || o.configure) && !configure_all(&o, &r, x, &params, skip))
+                goto out;
+            nm_isolate_child_stage(NM_ISOLATE_RUN, &r.experts[0], x[0]);
+            run_all(&o, &r, x, &params, skip);
+        }
     }
     for (i = 0; i < r.nexperts; i++)
         if (x[i]) collect_events(x[i], &r.experts[i]);
@@ -790,7 +815,8 @@ int main(int argc, char **argv)
 
     status = r.exit_status = exit_status(&r);
     /* With the JSON on stdout the text report would corrupt it: then there is none. */
-    if (json != stdout && nm_report_text(stdout, &r) < 0)
+    nm_isolate_child_send(&r);     /* a child (isolate.c) reports to its parent only */
+    if (json != stdout && !nm_isolate_child_active() && nm_report_text(stdout, &r) < 0)
         fputs("nmhost: writing the report failed\n", stderr);
     if (json && nm_report_json(json, &r) < 0) {
         fprintf(stderr, "nmhost: writing %s failed\n", o.json);
@@ -798,6 +824,7 @@ int main(int argc, char **argv)
     }
 
 out:
+    nm_isolate_child_end(status);
     if (json && json != stdout) fclose(json);
     /* A hung entry point may hold a lock that unloading or ExitProcess needs (the
      * loader lock, if it is DllMain): the report is out, so end here. */
