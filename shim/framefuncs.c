@@ -142,6 +142,7 @@ static int address_offset(const struct nm_frame_entry *e, DWORD type, int dst, D
     if ((type == ADDRESS_TYPE_ETHERNET && mac == MAC_TYPE_ETHERNET) ||
         (type == ADDRESS_TYPE_TOKENRING && mac == MAC_TYPE_TOKENRING) ||
         (type == ADDRESS_TYPE_FDDI && mac == MAC_TYPE_FDDI)) {
+        if (avail < mac_header_length(e)) return -1;     /* a cut MAC header: no addresses */
         *off = (mac == MAC_TYPE_ETHERNET ? 0 : mac == MAC_TYPE_TOKENRING ? 2 : 1) + (dst ? 0 : 6);
         *len = MAC_ADDRESS_SIZE;
     } else if (type == ADDRESS_TYPE_IP) {
