@@ -66,12 +66,10 @@ void nm_handles_capture_add(struct NMSHIM_CAPTURE *c, const struct nm_capture *c
     struct nm_hcap *s = NULL;
     DWORD i, frames = nm_capture_frames(cap);
     struct nm_cursor *cur = nm_cursor_new(cap);
-    struct nm_frame_entry **cache = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY,
-                                              (frames + 1) * sizeof(*cache));
     char *comment = nm_handles_read_comment(io, nm_capture_format(cap));
 
     InitOnceExecuteOnce(&slots_once, init_slots, NULL, NULL);
-    if (!cur || !cache || !comment) goto fail;
+    if (!cur || !comment) goto fail;
     AcquireSRWLockExclusive(&reg_lock);
     for (i = 0; i < NM_HANDLES_MAX_CAPTURES && !s; i++) if (!slots[i].owner) s = &slots[i];
     if (s) {
@@ -84,7 +82,7 @@ void nm_handles_capture_add(struct NMSHIM_CAPTURE *c, const struct nm_capture *c
         s->link_type = nm_capture_link_type(cap);
         s->cap = cap;
         s->cursor = cur;
-        s->cache = cache;
+        s->cache = NULL;            /* allocated by the first frame function that needs it */
         s->comment = comment;
         us_to_systemtime(nm_capture_start_us(cap), &s->start);
     }
@@ -93,7 +91,6 @@ void nm_handles_capture_add(struct NMSHIM_CAPTURE *c, const struct nm_capture *c
     ERR("more than %u captures open: capture %p gets no HCAPTURE\n", NM_HANDLES_MAX_CAPTURES, c);
 fail:
     if (cur) nm_cursor_free(cur);
-    HeapFree(GetProcessHeap(), 0, cache);
     HeapFree(GetProcessHeap(), 0, comment);
 }
 
@@ -116,7 +113,7 @@ void nm_handles_capture_remove(struct NMSHIM_CAPTURE *c)
     }
     ReleaseSRWLockExclusive(&reg_lock);
     if (!s) return;
-    for (i = 0; i < old.frames; i++) HeapFree(GetProcessHeap(), 0, old.cache[i]);
+    for (i = 0; old.cache && i < old.frames; i++) HeapFree(GetProcessHeap(), 0, old.cache[i]);
     HeapFree(GetProcessHeap(), 0, old.cache);
     HeapFree(GetProcessHeap(), 0, old.comment);
     nm_cursor_free(old.cursor);
@@ -201,13 +198,14 @@ HFRAME nm_hcap_frame_handle(const struct nm_hcap *c, DWORD n)
 
 const struct nm_frame_entry *nm_hcap_frame(struct nm_hcap *c, DWORD n)
 {
-    struct nm_frame_entry *e;
+    struct nm_frame_entry *e = NULL;
     struct nm_frame_info info;
     const uint8_t *data;
 
     if (n >= c->frames) return NULL;
     EnterCriticalSection(&c->lock);
-    if (!(e = c->cache[n]) && !nm_cursor_read(c->cursor, n, &info, &data, NULL) &&
+    if (!c->cache) c->cache = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, c->frames * sizeof(*c->cache));
+    if (c->cache && !(e = c->cache[n]) && !nm_cursor_read(c->cursor, n, &info, &data, NULL) &&
         (e = HeapAlloc(GetProcessHeap(), 0, offsetof(struct nm_frame_entry, frame.MacFrame)
                                             + info.caplen + 1))) {
         e->number = n;
