@@ -15,7 +15,7 @@
  *    as UTC like capture_netmon.c does).
  *  - GetCaptureComment: "" when the capture has no comment (NULL means a bad handle).
  *  - Addresses: MAC addresses on Ethernet, Token Ring and FDDI; IP and IP6 addresses
- *    behind Ethernet (Ethernet II, 802.1Q, SNAP), Token Ring/FDDI SNAP and raw IP frames.
+ *    behind Ethernet (Ethernet II, 802.1Q/802.1ad tags, SNAP), Token Ring/FDDI SNAP and raw IP frames.
  *    Written: the Type and the address bytes only, never Flags (a legacy ADDRESS is 16
  *    bytes, ADDRESS2 22: legacy-experts.md Appendix C).
  *  - FindNextFrame/FindPreviousFrame recognise ETHERNET, TOKENRING, FDDI, ARP, IP, IP6,
@@ -93,6 +93,7 @@ static int network_layer(const struct nm_frame_entry *e, DWORD *off, DWORD *etyp
 {
     const BYTE *b = e->frame.MacFrame;
     DWORD len = e->frame.nBytesAvail, h;
+    int tags = 0;
 
     if (e->link_type == LT_RAW || e->link_type == LT_IPV4 || e->link_type == LT_IPV6) {
         if (!len) return -1;
@@ -104,9 +105,10 @@ static int network_layer(const struct nm_frame_entry *e, DWORD *off, DWORD *etyp
     if (mac_type(e->link_type) == MAC_TYPE_ETHERNET) {
         if (len < 14) return -1;
         *etype = (DWORD)b[12] << 8 | b[13];
-        if (*etype == 0x8100 && len >= 18) {
-            *etype = (DWORD)b[16] << 8 | b[17];
-            h = 18;
+        /* 802.1Q / 802.1ad (QinQ) tags, up to four deep */
+        while ((*etype == 0x8100 || *etype == 0x88a8 || *etype == 0x9100) && tags++ < 4 && len >= h + 4) {
+            *etype = (DWORD)b[h + 2] << 8 | b[h + 3];
+            h += 4;
         }
         if (*etype >= 0x600) { *off = h; return 0; }
     }

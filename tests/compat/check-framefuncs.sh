@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # check-framefuncs.sh - checks what nmapi.dll's frame and capture functions answer
 # (compat_dump.exe: GetCaptureTotalFrames, GetCaptureTimeStamp, GetCaptureComment,
-# GetFrame, GetFrameLength, GetFrameStoredLength, GetFrameTimeStamp, the Ethernet and IP
-# addresses at the offsets Get*AddressOffset report) against tshark, on the NetMon 2.x
+# GetFrame, GetFrameLength, GetFrameStoredLength, GetFrameTimeStamp, the Ethernet, IP and
+# IPv6 addresses at the offsets Get*AddressOffset report) against tshark, on the NetMon 2.x
 # data/sample.cap, a pcapng copy with a capture comment, and check-samples.py's
 # synthetic pcap and its NetMon 2.x copy (editcap -F netmon2).
 #   tests/compat/check-framefuncs.sh BIN_DIR ARCH        (ARCH: i686 or x86_64)
@@ -53,10 +53,10 @@ for entry in "${captures[@]}"; do
     fi
     TZ=UTC tshark -r "$file" -T fields -E occurrence=f -e frame.number -e frame.len \
         -e frame.cap_len -e frame.time_relative -e eth.dst -e eth.src -e ip.src -e ip.dst \
-        -e frame.time_epoch >"$tmp/$name.tshark" 2>"$tmp/$name.terr" \
+        -e frame.time_epoch -e ipv6.src -e ipv6.dst >"$tmp/$name.tshark" 2>"$tmp/$name.terr" \
         || { fail "$name: tshark failed: $(head -1 "$tmp/$name.terr")"; continue; }
     if out=$(python3 - "$tmp/$name.dump" "$tmp/$name.tshark" "$want_comment" <<'PY'
-import sys, datetime
+import sys, datetime, ipaddress
 dump = [l.rstrip('\r\n') for l in open(sys.argv[1])]
 ts = [l.rstrip('\n').split('\t') for l in open(sys.argv[2]) if l.strip()]
 want_comment = sys.argv[3]
@@ -75,7 +75,8 @@ for f, t in zip(frames, ts):
     n = t[0]
     sec, _, frac = t[3].partition('.')
     us = int(sec) * 1000000 + int((frac + '000000000')[:9]) // 1000
-    want = [n, t[1], t[2], str(us)] + [x if x else '-' for x in t[4:8]]
+    v6 = [ipaddress.ip_address(x).exploded if x else '-' for x in (t + ['', ''])[9:11]]
+    want = [n, t[1], t[2], str(us)] + [x if x else '-' for x in t[4:8]] + v6
     if f[1:] != want: bad.append('frame %s: nmapi %s, tshark %s' % (n, ' '.join(f[1:]), ' '.join(want)))
 print('%d frames compared' % len(frames))
 for b in bad[:10]: print(b)

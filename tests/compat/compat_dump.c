@@ -5,7 +5,7 @@
  * capture and hands back its EXPERTSTARTUPINFO.hCapture.
  *   capture FRAMES MACTYPE YYYY-MM-DD HH:MM:SS.mmm      (GetCaptureTimeStamp, UTC)
  *   comment TEXT                                         (GetCaptureComment)
- *   frame N LEN CAPLEN TS_US ETH_DST ETH_SRC IP_SRC IP_DST   ("-": no such address)
+ *   frame N LEN CAPLEN TS_US ETH_DST ETH_SRC IP_SRC IP_DST IP6_SRC IP6_DST  ("-": none)
  * Each address is read at the offset Get*AddressOffset reports, and must equal what
  * GetFrameDestAddress/GetFrameSourceAddress and CompareFrame*Address say ("BAD" if not).
  * Exit: 0, 1 on any failure.
@@ -31,8 +31,11 @@ static void print_address(HFRAME h, DWORD type, int dst)
         return;
     }
     printf(" ");
-    for (i = 0; i < len; i++)
-        printf(type == ADDRESS_TYPE_IP ? "%s%u" : "%s%02x", i ? (type == ADDRESS_TYPE_IP ? "." : ":") : "", b[off + i]);
+    for (i = 0; i < len; i++) {
+        if (type == ADDRESS_TYPE_IP) printf("%s%u", i ? "." : "", b[off + i]);
+        else if (type == ADDRESS_TYPE_IP6) printf("%s%02x", i && !(i & 1) ? ":" : "", b[off + i]);
+        else printf("%s%02x", i ? ":" : "", b[off + i]);
+    }
 }
 
 int main(int argc, char **argv)
@@ -80,6 +83,8 @@ int main(int argc, char **argv)
         print_address(h, ADDRESS_TYPE_ETHERNET, 0);
         print_address(h, ADDRESS_TYPE_IP, 0);
         print_address(h, ADDRESS_TYPE_IP, 1);
+        print_address(h, ADDRESS_TYPE_IP6, 0);
+        print_address(h, ADDRESS_TYPE_IP6, 1);
         printf("\n");
     }
     NmShimUnloadExpert(e);
