@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "expert.h"
+#include "handles.h"
 
 struct NMSHIM_CAPTURE {
     HANDLE file;
@@ -73,6 +74,7 @@ DWORD nm_capfile_open(const char *path, struct NMSHIM_CAPTURE **out, char *err, 
     c->info.frames = nm_capture_frames(c->cap);
     c->info.bytes = nm_capture_bytes(c->cap);
     c->info.link_type = nm_capture_link_type(c->cap);
+    nm_handles_capture_add(c, c->cap, &c->io);     /* its HCAPTURE and HFRAMEs (handles.h) */
     *out = c;
     return NMERR_SUCCESS;
 }
@@ -80,6 +82,7 @@ DWORD nm_capfile_open(const char *path, struct NMSHIM_CAPTURE **out, char *err, 
 void nm_capfile_close(struct NMSHIM_CAPTURE *c)
 {
     if (!c) return;
+    nm_handles_capture_remove(c);
     nm_capture_close(c->cap);
     CloseHandle(c->file);
     HeapFree(GetProcessHeap(), 0, c);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include "nmapi_private.h"
 #include "expert.h"
+#include "handles.h"
 #include "guard.h"
 #include "hooks.h"
 
@@ -262,7 +263,7 @@ static struct nm_run *run_new(struct nm_expert *e, const NMSHIM_RUN_PARAMS *para
         }
     }
     r->startup.Flags = params ? params->startup_flags : 0;
-    r->startup.hCapture = (HCAPTURE)(params ? params->capture : NULL);
+    r->startup.hCapture = params ? nm_handles_capture(params->capture) : NULL;   /* handles.h */
     r->startup.dwFrameNumber = params ? params->frame_number : 0;
     if (params && params->capture) nm_capfile_name(params->capture, r->startup.szCaptureFile,
                                                    sizeof(r->startup.szCaptureFile));

@@ -14,6 +14,7 @@
  */
 #include <string.h>
 #include "expert.h"
+#include "handles.h"
 
 #define FRAME_HEADER offsetof(FRAME, MacFrame)
 
@@ -77,7 +78,7 @@ DWORD WINAPI ExpertGetFrame(HEXPERTKEY hExpertKey, DWORD Direction, DWORD Reques
     if (!err) err = load_frame(r, n);
     if (!err) {
         desc.FrameNumber = n;
-        desc.hFrame = (HFRAME)(ULONG_PTR)(n + 1);     /* opaque, never NULL */
+        desc.hFrame = nm_handles_frame(r->startup.hCapture, n);   /* handles.h */
         desc.pFrame = (ULPFRAME)r->frame;
         desc.lpRecognizeDataTable = NULL;
         desc.lpPropertyTable = NULL;

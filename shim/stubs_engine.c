@@ -1,0 +1,505 @@
+/*
+ * stubs_engine.c - documented stubs of the protocol, property, filter, handoff and
+ * parser-helper exports (nmapi.@): everything the parser engine will serve (DESIGN.md §5).
+ * Nothing else lives here: each function is deleted from this file when the engine
+ * implements it (def/nmapi.def marks these lines "(engine)").
+ *
+ * Each stub traces one FIXME per function and returns the failure value its doc page
+ * names (nmapi-exports.md §1), or, undocumented, NULL / FALSE / NMERR_NOT_SUPPORTED. No
+ * stub reads or writes any argument. Prototypes: MinGW's netmon.h where it declares the
+ * function (the compiler checks ours against it), else inferred (nmapi_compat.h).
+ */
+/* netmon.h declares FilterFindPropertyInstance without WINAPI, but nmapi.lib has it
+ * stdcall with 36 bytes (legacy-experts.md §6.18): keep the header's declaration aside. */
+#define FilterFindPropertyInstance nm_netmon_h_FilterFindPropertyInstance
+#include "nmapi_compat.h"
+#undef FilterFindPropertyInstance
+
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+
+/* Undeclared in netmon.h (or declared with another convention): inferred prototypes. */
+DWORD WINAPI DisableProtocol(HCAPTURE hCapture, HPROTOCOL hProtocol);
+DWORD WINAPI EnableProtocol(HCAPTURE hCapture, HPROTOCOL hProtocol);
+LPPROTOCOLTABLE WINAPI EnumProtocols(VOID);
+HFRAME WINAPI FilterFindPropertyInstance(HFRAME hFrame, HFILTER hMasterFilter, HCAPTURE hCapture, HFILTER hInstanceFilter, LPPROPERTYINST *lpPropRestartKey, STATUSPROC StatusProc, LPVOID UIInstance, DWORD TimeDelta, WINBOOL FilterForward);
+DWORD WINAPI FrameRecognize(HFRAME hFrame);
+DWORD WINAPI GetMaxAmountOfProtocols(VOID);
+LPSTR WINAPI GetProtocolDLLName(HPROTOCOL hProtocol);
+HPROTOCOL WINAPI GetProtocolFromProperty(HPROPERTY hProperty);
+HPROTOCOL WINAPI GetProtocolFromProtocolID(DWORD ProtocolID);
+LPPROPERTYTABLE WINAPI LockFramePropertyTable(HFRAME hFrame);
+LPVOID WINAPI LockFrameText(HFRAME hFrame);
+DWORD WINAPI QueryProtocolState(HCAPTURE hCapture, HPROTOCOL hProtocol);
+VOID __cdecl SetMaxAmountOfProtocols(DWORD nMaxProtocols);
+DWORD WINAPI UnlockFramePropertyTable(HFRAME hFrame);
+DWORD WINAPI UnlockFrameText(HFRAME hFrame);
+
+/* FilterAddObject (nmapi.@) */
+DWORD WINAPI FilterAddObject(HFILTER hFilter,LPFILTEROBJECT2 lpFilterObject)
+{
+    NM_STUB();
+    return NMERR_INVALID_PARAMETER;
+}
+
+/* FindPropertyInstance (nmapi.@) */
+LPPROPERTYINST WINAPI FindPropertyInstance(HFRAME hFrame,HPROPERTY hProperty)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* FindPropertyInstanceRestart (nmapi.@) */
+LPPROPERTYINST WINAPI FindPropertyInstanceRestart(HFRAME hFrame,HPROPERTY hProperty,LPPROPERTYINST *lpRestartKey,WINBOOL DirForward)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* GetEnabledProtocols (nmapi.@) */
+LPPROTOCOLTABLE WINAPI GetEnabledProtocols(HCAPTURE hCapture)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* GetFrameRecognizeData (nmapi.@) */
+LPRECOGNIZEDATATABLE WINAPI GetFrameRecognizeData(HFRAME hFrame)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* GetPreviousProtocolOffsetByName (nmapi.@) */
+DWORD WINAPI GetPreviousProtocolOffsetByName(HFRAME hFrame,DWORD dwStartOffset,LPSTR szProtocolName,DWORD *pdwPreviousOffset)
+{
+    NM_STUB();
+    return NMERR_PROTOCOL_NOT_FOUND;
+}
+
+/* GetProperty (nmapi.@) */
+HPROPERTY WINAPI GetProperty(HPROTOCOL hProtocol,LPSTR PropertyName)
+{
+    NM_STUB();
+    return 0;
+}
+
+/* GetPropertyInfo (nmapi.@) */
+LPPROPERTYINFO WINAPI GetPropertyInfo(HPROPERTY hProperty)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* GetPropertyText (nmapi.@) */
+LPSTR WINAPI GetPropertyText(HFRAME hFrame,LPPROPERTYINST lpPI,LPSTR szBuffer,DWORD BufferSize)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* GetProtocolFromName (nmapi.@) */
+HPROTOCOL WINAPI GetProtocolFromName(LPSTR ProtocolName)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* GetProtocolInfo (nmapi.@) */
+LPPROTOCOLINFO WINAPI GetProtocolInfo(HPROTOCOL hProtocol)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* GetProtocolStartOffsetHandle (nmapi.@) */
+DWORD WINAPI GetProtocolStartOffsetHandle(HFRAME hFrame,HPROTOCOL hProtocol)
+{
+    NM_STUB();
+    return (DWORD)-1;
+}
+
+/* AddProperty (nmapi.@) */
+HPROPERTY WINAPI AddProperty(HPROTOCOL hProtocol,LPPROPERTYINFO PropertyInfo)
+{
+    NM_STUB();
+    return 0;
+}
+
+/* AttachPropertyInstance (nmapi.@) */
+WINBOOL WINAPI AttachPropertyInstance(HFRAME hFrame,HPROPERTY hProperty,DWORD Length,ULPVOID lpData,DWORD HelpID,DWORD Level,DWORD IFlags)
+{
+    NM_STUB();
+    return FALSE;
+}
+
+/* AttachPropertyInstanceEx (nmapi.@) */
+WINBOOL WINAPI AttachPropertyInstanceEx(HFRAME hFrame,HPROPERTY hProperty,DWORD Length,ULPVOID lpData,DWORD ExLength,ULPVOID lpExData,DWORD HelpID,DWORD Level,DWORD IFlags)
+{
+    NM_STUB();
+    return FALSE;
+}
+
+/* CCHeapAlloc (nmapi.@) */
+LPVOID WINAPI CCHeapAlloc(DWORD dwBytes,WINBOOL bZeroInit)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* CCHeapFree (nmapi.@) */
+WINBOOL WINAPI CCHeapFree(LPVOID lpMem)
+{
+    NM_STUB();
+    return FALSE;
+}
+
+/* CCHeapReAlloc (nmapi.@) */
+LPVOID WINAPI CCHeapReAlloc(LPVOID lpMem,DWORD dwBytes,WINBOOL bZeroInit)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* CCHeapSize (nmapi.@) */
+SIZE_T WINAPI CCHeapSize(LPVOID lpMem)
+{
+    NM_STUB();
+    return 0;
+}
+
+/* CreateHandoffTable (nmapi.@) */
+DWORD WINAPI CreateHandoffTable(LPSTR secName,LPSTR iniFile,LPHANDOFFTABLE *hTable,DWORD nMaxProtocolEntries,DWORD base)
+{
+    NM_STUB();
+    return 0;
+}
+
+/* CreatePropertyDatabase (nmapi.@) */
+DWORD WINAPI CreatePropertyDatabase(HPROTOCOL hProtocol,DWORD nProperties)
+{
+    NM_STUB();
+    return NMERR_INVALID_HPROTOCOL;
+}
+
+/* CreateProtocol (nmapi.@) */
+HPROTOCOL WINAPI CreateProtocol(LPSTR ProtocolName,LPENTRYPOINTS lpEntryPoints,DWORD cbEntryPoints)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* DestroyHandoffTable (nmapi.@) */
+VOID WINAPI DestroyHandoffTable(LPHANDOFFTABLE hTable)
+{
+    NM_STUB();
+}
+
+/* DestroyPropertyDatabase (nmapi.@) */
+DWORD WINAPI DestroyPropertyDatabase(HPROTOCOL hProtocol)
+{
+    NM_STUB();
+    return NMERR_INVALID_HPROTOCOL;
+}
+
+/* DestroyProtocol (nmapi.@) */
+VOID WINAPI DestroyProtocol(HPROTOCOL hProtocol)
+{
+    NM_STUB();
+}
+
+/* FormatPropertyInstance (nmapi.@) */
+DWORD WINAPIV FormatPropertyInstance(LPPROPERTYINST lpPropertyInst,...)
+{
+    NM_STUB();
+    return NMERR_NOT_SUPPORTED;
+}
+
+/* GetCCInstPtr (nmapi.@) */
+LPVOID WINAPI GetCCInstPtr(VOID)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* GetProtocolFromTable (nmapi.@) */
+HPROTOCOL WINAPI GetProtocolFromTable(LPHANDOFFTABLE hTable,DWORD ItemToFind,PDWORD_PTR lpInstData)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* GetProtocolStartOffset (nmapi.@) */
+DWORD WINAPI GetProtocolStartOffset(HFRAME hFrame,LPSTR ProtocolName)
+{
+    NM_STUB();
+    return (DWORD)-1;
+}
+
+/* SetCCInstPtr (nmapi.@) */
+VOID WINAPI SetCCInstPtr(LPVOID lpCurCaptureInst)
+{
+    NM_STUB();
+}
+
+/* AddressToString (nmapi.@) */
+LPSTR WINAPI AddressToString(LPSTR string,BYTE *lpAddress)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* BERGetHeader (nmapi.@) */
+WINBOOL __cdecl BERGetHeader(ULPBYTE pCurrentPointer,ULPBYTE pTag,LPDWORD pHeaderLength,LPDWORD pDataLength,ULPBYTE *ppNext)
+{
+    NM_STUB();
+    return FALSE;
+}
+
+/* BERGetInteger (nmapi.@) */
+WINBOOL __cdecl BERGetInteger(ULPBYTE pCurrentPointer,ULPBYTE *ppValuePointer,LPDWORD pHeaderLength,LPDWORD pDataLength,ULPBYTE *ppNext)
+{
+    NM_STUB();
+    return FALSE;
+}
+
+/* BERGetString (nmapi.@) */
+WINBOOL __cdecl BERGetString(ULPBYTE pCurrentPointer,ULPBYTE *ppValuePointer,LPDWORD pHeaderLength,LPDWORD pDataLength,ULPBYTE *ppNext)
+{
+    NM_STUB();
+    return FALSE;
+}
+
+/* BuildINIPath (nmapi.@) */
+LPSTR __cdecl BuildINIPath(char *FullPath,char *IniFileName)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* LookupByteSetString (nmapi.@) */
+LPBYTE WINAPI LookupByteSetString(LPSET lpSet,BYTE Value)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* LookupDwordSetString (nmapi.@) */
+LPBYTE WINAPI LookupDwordSetString(LPSET lpSet,DWORD Value)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* LookupWordSetString (nmapi.@) */
+LPBYTE WINAPI LookupWordSetString(LPSET lpSet,WORD Value)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* StringToAddress (nmapi.@) */
+LPBYTE WINAPI StringToAddress(BYTE *lpAddress,LPSTR string)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* VarLenSmallIntToDword (nmapi.@) */
+LPDWORD WINAPI VarLenSmallIntToDword(LPBYTE pValue,WORD ValueLen,WINBOOL fIsByteswapped,LPDWORD lpDword)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* CreateFilter (nmapi.@) */
+HFILTER WINAPI CreateFilter(VOID)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* DestroyFilter (nmapi.@) */
+DWORD WINAPI DestroyFilter(HFILTER hFilter)
+{
+    NM_STUB();
+    return NMERR_INVALID_HFILTER;
+}
+
+/* DisableParserFilter (nmapi.@) */
+DWORD WINAPI DisableParserFilter(HFILTER hFilter,HPARSER hParser)
+{
+    NM_STUB();
+    return NMERR_NOT_SUPPORTED;
+}
+
+/* DisableProtocol (nmapi.@): prototype inferred from its @N and name */
+DWORD WINAPI DisableProtocol(HCAPTURE hCapture, HPROTOCOL hProtocol)
+{
+    NM_STUB();
+    return NMERR_NOT_SUPPORTED;
+}
+
+/* EnableParserFilter (nmapi.@) */
+DWORD WINAPI EnableParserFilter(HFILTER hFilter,HPARSER hParser)
+{
+    NM_STUB();
+    return NMERR_NOT_SUPPORTED;
+}
+
+/* EnableProtocol (nmapi.@): prototype inferred from its @N and name */
+DWORD WINAPI EnableProtocol(HCAPTURE hCapture, HPROTOCOL hProtocol)
+{
+    NM_STUB();
+    return NMERR_NOT_SUPPORTED;
+}
+
+/* EnumProtocols (nmapi.@): prototype inferred from its @N and name */
+LPPROTOCOLTABLE WINAPI EnumProtocols(VOID)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* FilterAttachesProperties (nmapi.@) */
+WINBOOL WINAPI FilterAttachesProperties(HFILTER hFilter)
+{
+    NM_STUB();
+    return FALSE;
+}
+
+/* FilterDuplicate (nmapi.@) */
+HFILTER WINAPI FilterDuplicate(HFILTER hFilter)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* FilterFindFrame (nmapi.@) */
+DWORD WINAPI FilterFindFrame(HFILTER hFilter,HCAPTURE hCapture,DWORD nFrame,STATUSPROC StatusProc,LPVOID UIInstance,DWORD TimeDelta,WINBOOL FilterDirection)
+{
+    NM_STUB();
+    return NMERR_NOT_SUPPORTED;
+}
+
+/* FilterFindPropertyInstance (nmapi.@): prototype inferred from its @N and name */
+HFRAME WINAPI FilterFindPropertyInstance(HFRAME hFrame, HFILTER hMasterFilter, HCAPTURE hCapture, HFILTER hInstanceFilter, LPPROPERTYINST *lpPropRestartKey, STATUSPROC StatusProc, LPVOID UIInstance, DWORD TimeDelta, WINBOOL FilterForward)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* FilterFlushBits (nmapi.@) */
+VOID WINAPI FilterFlushBits(HFILTER hFilter)
+{
+    NM_STUB();
+}
+
+/* FilterFrame (nmapi.@) */
+DWORD WINAPI FilterFrame(HFRAME hFrame,HFILTER hFilter,HCAPTURE hCapture)
+{
+    NM_STUB();
+    return NMERR_NOT_SUPPORTED;
+}
+
+/* FrameRecognize (nmapi.@): prototype inferred from its @N and name */
+DWORD WINAPI FrameRecognize(HFRAME hFrame)
+{
+    NM_STUB();
+    return NMERR_NOT_SUPPORTED;
+}
+
+/* GetCurrentFilter (nmapi.@) */
+HFILTER WINAPI GetCurrentFilter(VOID)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* GetMaxAmountOfProtocols (nmapi.@): prototype inferred from its @N and name */
+DWORD WINAPI GetMaxAmountOfProtocols(VOID)
+{
+    NM_STUB();
+    return 0;
+}
+
+/* GetProtocolDLLName (nmapi.@): prototype inferred from its @N and name */
+LPSTR WINAPI GetProtocolDLLName(HPROTOCOL hProtocol)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* GetProtocolFromProperty (nmapi.@): prototype inferred from its @N and name */
+HPROTOCOL WINAPI GetProtocolFromProperty(HPROPERTY hProperty)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* GetProtocolFromProtocolID (nmapi.@): prototype inferred from its @N and name */
+HPROTOCOL WINAPI GetProtocolFromProtocolID(DWORD ProtocolID)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* IsRawIPXEnabled (nmapi.@) */
+BOOLEAN WINAPI IsRawIPXEnabled(LPSTR secName,LPSTR iniFile,LPSTR CurProtocol)
+{
+    NM_STUB();
+    return FALSE;
+}
+
+/* LockFramePropertyTable (nmapi.@): prototype inferred from its @N and name */
+LPPROPERTYTABLE WINAPI LockFramePropertyTable(HFRAME hFrame)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* LockFrameText (nmapi.@): prototype inferred from its @N and name */
+LPVOID WINAPI LockFrameText(HFRAME hFrame)
+{
+    NM_STUB();
+    return NULL;
+}
+
+/* QueryProtocolState (nmapi.@): prototype inferred from its @N and name */
+DWORD WINAPI QueryProtocolState(HCAPTURE hCapture, HPROTOCOL hProtocol)
+{
+    NM_STUB();
+    return 0;
+}
+
+/* ResetPropertyInstanceLength (nmapi.@) */
+DWORD WINAPI ResetPropertyInstanceLength(LPPROPERTYINST lpProp,WORD nOrgLen,WORD nNewLen)
+{
+    NM_STUB();
+    return NMERR_NOT_SUPPORTED;
+}
+
+/* SetCurrentFilter (nmapi.@) */
+VOID WINAPI SetCurrentFilter(HFILTER hFilter)
+{
+    NM_STUB();
+}
+
+/* SetMaxAmountOfProtocols (nmapi.@): cdecl (no @N in nmapi.lib); prototype inferred from its name */
+VOID __cdecl SetMaxAmountOfProtocols(DWORD nMaxProtocols)
+{
+    NM_STUB();
+}
+
+/* UnlockFramePropertyTable (nmapi.@): prototype inferred from its @N and name */
+DWORD WINAPI UnlockFramePropertyTable(HFRAME hFrame)
+{
+    NM_STUB();
+    return NMERR_NOT_SUPPORTED;
+}
+
+/* UnlockFrameText (nmapi.@): prototype inferred from its @N and name */
+DWORD WINAPI UnlockFrameText(HFRAME hFrame)
+{
+    NM_STUB();
+    return NMERR_NOT_SUPPORTED;
+}
