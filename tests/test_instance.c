@@ -103,6 +103,35 @@ static void test_instance_forged_neighbours(void)
     for (i = 0; i < N; i++) nm_instance_end(keys[i], NULL);
 }
 
+/* Random key values never name a live instance (issue 12, keys and isolation): 10,000,000
+ * values, both widths (32-bit values zero-extended, and full 64-bit ones on x86_64), against
+ * 3 live keys. On x86_64 a hit has odds of about 2^-60 per value: none may happen. On i686
+ * the key is the pointer's 32 bits (odd: 31), so blind guessing hits one of n live keys with
+ * odds n / 2^31 per value: 0.014 expected hits in this run; two would be 200x the odds. */
+static void test_instance_random_keys_never_match(void)
+{
+    HEXPERTKEY keys[3];
+    uint64_t x = 0x9e3779b97f4a7c15ull ^ GetTickCount();
+    unsigned i, hits = 0, k;
+
+    for (k = 0; k < 3; k++) CHECK_EQ_U(nm_instance_create(0, NULL, &keys[k]), NMERR_SUCCESS);
+    for (i = 0; i < 10000000; i++) {
+        ULONG_PTR v;
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;            /* xorshift64 */
+        v = (i & 1) ? (ULONG_PTR)(uint32_t)x : (ULONG_PTR)x;   /* both widths */
+        /* the size of NULL on a matched key would count a bad call there */
+        if (nm_instance_size((HEXPERTKEY)v, NULL) != 0) hits++;
+    }
+    for (k = 0; k < 3; k++) {
+        NMSHIM_MEMSTATS st;
+        CHECK_EQ_U(nm_instance_stats(keys[k], &st), NMERR_SUCCESS);
+        hits += (unsigned)st.bad_calls;
+        nm_instance_end(keys[k], NULL);
+    }
+    CHECK_MSG(hits <= (sizeof(void *) == 8 ? 0u : 1u),
+              "%u of 10,000,000 random key values named a live instance", hits);
+}
+
 /* Successive keys of one slot: never equal, and not +-1/+-2/xor-1 apart (the old
  * generation step). 2 * 8192 + 64 create/end cycles reuse every slot at least twice. */
 static void test_instance_generations_unguessable(void)
@@ -340,6 +369,7 @@ static const struct nm_test tests[] = {
     NM_TEST(test_instance_stale_key_after_reuse),
     NM_TEST(test_instance_stop_and_end),
     NM_TEST(test_instance_forged_neighbours),
+    NM_TEST(test_instance_random_keys_never_match),
     NM_TEST(test_instance_generations_unguessable),
     NM_TEST(test_instance_host_block_reused),
     NM_TEST(test_instance_lock_left_by_fault),
