@@ -162,6 +162,28 @@ static void test_expert_leaker(void)
     CHECK_EQ_U(GetProcessHeaps(0, NULL), heaps);
 }
 
+/* An expert that wrote past its blocks ends like any other: its heap goes in one
+ * HeapDestroy, and the process heap and every other heap still validate (issue 12, keys
+ * and isolation). scripts/test.sh runs this suite on Wine's checking heap too, which fails
+ * the run on any heap warning. */
+static void test_expert_overrun_then_ended(void)
+{
+    HANDLE heaps[64];
+    NMSHIM_RESULT res;
+    DWORD before = GetProcessHeaps(0, NULL), n, i;
+
+    nm.NmShimUnloadExpert(nm_run_expert("t_overrun.dll", NULL, 30000, &res));
+    OUTCOME(res, NMSHIM_DONE);
+    CHECK_EQ_U(res.memory.leaked_blocks, 8);
+    CHECK_EQ_U(GetProcessHeaps(0, NULL), before);
+    n = GetProcessHeaps(64, heaps);
+    for (i = 0; i < n && i < 64; i++)
+        CHECK_MSG(HeapValidate(heaps[i], 0, NULL), "heap %lu of %lu does not validate", i, n);
+    /* and the host goes on: another expert runs to done */
+    nm.NmShimUnloadExpert(nm_run_expert("t_ok.dll", NULL, 30000, &res));
+    OUTCOME(res, NMSHIM_DONE);
+}
+
 static void test_expert_double_free(void)
 {
     NMSHIM_RESULT res;
@@ -500,6 +522,7 @@ static const struct nm_test tests[] = {
     NM_TEST(test_expert_register_false),
     NM_TEST(test_expert_missing_file),
     NM_TEST(test_expert_leaker),
+    NM_TEST(test_expert_overrun_then_ended),
     NM_TEST(test_expert_double_free),
     NM_TEST(test_expert_foreign_free),
     NM_TEST(test_expert_threads),
