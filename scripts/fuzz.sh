@@ -9,6 +9,7 @@
 #   bash scripts/fuzz.sh smoke SECONDS DIR    CTest's run: build in DIR, replay, then
 #                                             fuzz each target SECONDS from the seeds only
 #   bash scripts/fuzz.sh build                build the targets only
+# NMSHIM_FUZZ_OUT=DIR puts the build, corpus and artifacts in DIR (default build/fuzz).
 # A crash, hang (10 s), out-of-memory (512 MB RSS, 64 MB in one malloc) or sanitizer
 # report stops that target with its input in build/fuzz/artifacts/TARGET/; copy it to
 # tests/captures/fuzz-<format>-<what>.<ext>, add an expected.txt line, fix, re-run.
@@ -16,10 +17,14 @@
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/.." && pwd)
-out=$top/build/fuzz
+out=${NMSHIM_FUZZ_OUT:-$top/build/fuzz}
+# Small index geometry and read-ahead window, so that window reloads, checkpoint blocks
+# and the skipped-bytes rule all happen inside inputs of a few KiB (the product's
+# values are 256 KiB, 256 frames and 64 KiB: shim/capture.h, capture_private.h).
+geometry=(-DNM_CAPTURE_WINDOW=256u -DNM_CAPTURE_CHECKPOINT=4u -DNM_CAPTURE_SKIP_MAX=128u)
 targets=(netmon2 pcap pcapng)
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 cmd=${1:-}; [ -n "$cmd" ] || usage
 cc=${NMSHIM_FUZZ_CC:-clang-14}
 command -v "$cc" >/dev/null || { echo "SKIPPED: $cc not found (apt-get install clang-14 libclang-rt-14-dev)"; exit 77; }
@@ -32,12 +37,12 @@ build() {
         case $t in netmon2) fmt=NM_FORMAT_NETMON2 ;; pcap) fmt=NM_FORMAT_PCAP ;; pcapng) fmt=NM_FORMAT_PCAPNG ;; esac
         # Rebuild only when a source is newer than the binary.
         if [ -x "$out/fuzz_$t" ] && [ -z "$(find "${src[@]}" "$top"/shim/capture*.h \
-                "$top/tests/fuzz/fuzz_capture.c" -newer "$out/fuzz_$t" 2>/dev/null)" ]; then
+                "$top/tests/fuzz/fuzz_capture.c" "$here/fuzz.sh" -newer "$out/fuzz_$t" 2>/dev/null)" ]; then
             continue
         fi
         "$cc" -std=c99 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
             -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-            -DNM_FUZZ_FORMAT=$fmt -I"$top/shim" "$top/tests/fuzz/fuzz_capture.c" "${src[@]}" \
+            -DNM_FUZZ_FORMAT=$fmt "${geometry[@]}" -I"$top/shim" "$top/tests/fuzz/fuzz_capture.c" "${src[@]}" \
             -o "$out/fuzz_$t" 2>"$out/build-$t.log" || {
             cat "$out/build-$t.log" >&2
             if grep -q "libclang_rt\|fuzzer" "$out/build-$t.log"; then

@@ -112,6 +112,22 @@ def files():
                                     + epb(0, (1 << 64) - 1, ETH, be=True)
                                     + epb(1, 7, ETH, be=True) + epb(2, 0, ETH, be=True)
                                     + epb(3, 0, ETH, be=True))
+    # Simple and obsolete packet blocks (editcap writes neither, so the fuzz corpus has
+    # them from here): SPB original lengths above the snaplen (the data is the snaplen's
+    # worth, as the draft says and tshark insists), a PB
+    # with a u16 interface id, a second section big-endian.
+    def spb(origlen, data, be=False):
+        return block(3, struct.pack(">I" if be else "<I", origlen) + data, be)
+
+    def pb(ifid, ts, data, be=False):
+        e = ">" if be else "<"
+        return block(2, struct.pack(e + "HHIIII", ifid, 0, ts >> 32, ts & 0xFFFFFFFF,
+                                    len(data), len(data)) + data, be)
+    f["pcapng-spb-and-pb.pcapng"] = (
+        shb() + idb(snaplen=20) + idb(link=101) + spb(34, ETH[:20]) + spb(100, ETH[:20])
+        + pb(1, 1700000000000000, ETH) + spb(5, ETH[:5])
+        + shb(True) + idb(snaplen=0, be=True) + spb(34, ETH, True)
+        + pb(0, 1700000000000001, ETH, True))
     # A block that claims 4 GiB, an option that claims 64 KiB: rejected, nothing allocated.
     f["pcapng-claims-4gib-block.pcapng"] = (shb() + idb() + struct.pack("<II", 6, 0xFFFFFFFC)
                                             + bytes(64))
