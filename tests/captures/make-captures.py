@@ -115,7 +115,8 @@ def files():
     # Simple and obsolete packet blocks (editcap writes neither, so the fuzz corpus has
     # them from here): SPB original lengths above the snaplen (the data is the snaplen's
     # worth, as the draft says and tshark insists), a PB
-    # with a u16 interface id, a second section big-endian.
+    # with a u16 interface id, a second section big-endian; an SPB larger than the fuzz
+    # targets' 256-byte window, followed by another block.
     def spb(origlen, data, be=False):
         return block(3, struct.pack(">I" if be else "<I", origlen) + data, be)
 
@@ -127,7 +128,8 @@ def files():
         shb() + idb(snaplen=20) + idb(link=101) + spb(34, ETH[:20]) + spb(100, ETH[:20])
         + pb(1, 1700000000000000, ETH) + spb(5, ETH[:5])
         + shb(True) + idb(snaplen=0, be=True) + spb(34, ETH, True)
-        + pb(0, 1700000000000001, ETH, True))
+        + pb(0, 1700000000000001, ETH, True)
+        + spb(300, ETH + bytes(266), True) + epb(0, 2, ETH, be=True))
     # A block that claims 4 GiB, an option that claims 64 KiB: rejected, nothing allocated.
     f["pcapng-claims-4gib-block.pcapng"] = (shb() + idb() + struct.pack("<II", 6, 0xFFFFFFFC)
                                             + bytes(64))
