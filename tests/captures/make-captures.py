@@ -130,6 +130,14 @@ def files():
         + shb(True) + idb(snaplen=0, be=True) + spb(34, ETH, True)
         + pb(0, 1700000000000001, ETH, True)
         + spb(300, ETH + bytes(266), True) + epb(0, 2, ETH, be=True))
+    # Blocks we skip between frames (unknown, name resolution, interface statistics):
+    # with the fuzz targets' 128-byte skip limit and 4-frame blocks, extra checkpoints.
+    skip = block(0x40000BAD, b"pad!") * 3
+    body = b""
+    for i in range(10):
+        body += epb(0, 1700000000000000 + i, ETH)
+        body += skip if i % 2 else block(4, bytes(200)) + block(5, bytes(12))
+    f["pcapng-skipped-blocks.pcapng"] = shb() + idb() + skip + body
     # A block that claims 4 GiB, an option that claims 64 KiB: rejected, nothing allocated.
     f["pcapng-claims-4gib-block.pcapng"] = (shb() + idb() + struct.pack("<II", 6, 0xFFFFFFFC)
                                             + bytes(64))
