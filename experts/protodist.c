@@ -372,6 +372,10 @@ BOOL WINAPI Run(HEXPERTKEY key, PEXPERTCONFIG config, PEXPERTSTARTUPINFO startup
             c.ip[nip++] = c.ip[i];
     qsort(c.ether, c.nether, sizeof(*c.ether), by_frames);
     qsort(c.ip, nip, sizeof(*c.ip), by_frames);
+    /* rc still holds the loop's NMERR_NO_MORE_FRAMES: with nothing counted (an empty
+     * capture, or only runts under 14 bytes) no event is submitted and that stale code
+     * must not be taken for a failure. Nothing counted means no events, and says so. */
+    rc = NMERR_SUCCESS;
     for (i = 0; i < c.nether; i++)
         if ((rc = submit_entry(&c, LAYER_ETHERTYPE, &c.ether[i])) != NMERR_SUCCESS)
             break;
@@ -382,9 +386,13 @@ BOOL WINAPI Run(HEXPERTKEY key, PEXPERTCONFIG config, PEXPERTSTARTUPINFO startup
         goto out;
     }
 
-    snprintf(text, sizeof(text),
-             "Protocol Distribution: %lu frames, %lu EtherTypes, %lu IP protocols",
-             c.frames, c.nether, nip);
+    if (!c.nether)
+        snprintf(text, sizeof(text), "Protocol Distribution: %lu frames, none with an "
+                 "Ethernet header: nothing to count", c.frames);
+    else
+        snprintf(text, sizeof(text),
+                 "Protocol Distribution: %lu frames, %lu EtherTypes, %lu IP protocols",
+                 c.frames, c.nether, nip);
     rc = ExpertIndicateStatus(key, EXPERTSTATUS_RUNNING, 0, text, 99);
     ok = rc == NMERR_SUCCESS;
 out:

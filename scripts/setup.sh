@@ -17,7 +17,8 @@ say() { echo "setup: $*" >&2; }
 
 packages=(gcc-mingw-w64-i686 gcc-mingw-w64-x86-64 g++-mingw-w64-i686 g++-mingw-w64-x86-64
           mingw-w64-tools binutils-mingw-w64-i686 binutils-mingw-w64-x86-64
-          wine wine64 debootstrap cmake make tshark dpkg-dev python3 util-linux)
+          wine wine64 debootstrap cmake make tshark dpkg-dev python3 util-linux
+          clang-14 libclang-rt-14-dev)
 
 # The machine's own mirror, read at run time: never written into the repository.
 mirror=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)

@@ -103,23 +103,44 @@ void nm_cursor_free(struct nm_cursor *cur)
     free(cur);
 }
 
+/* The checkpoint block holding frame n: the last checkpoint whose frame is <= n
+ * (checkpoint 0 is frame 0). Blocks hold 1..NM_CAPTURE_CHECKPOINT frames. */
+static uint32_t find_block(const struct nm_capture *cap, uint32_t n)
+{
+    uint32_t lo = 0, hi = cap->ncps, mid;
+
+    while (hi - lo > 1) {
+        mid = lo + (hi - lo) / 2;
+        if (cap->cps[mid].frame <= n) lo = mid;
+        else hi = mid;
+    }
+    return lo;
+}
+
 /* Finds where frame n's record starts: directly (NetMon's frame table) or from the
  * cursor's block cache, stepping forward from the checkpoint only over frames not yet
- * seen, so sequential reading is O(1) per frame and going back within a block is free. */
+ * seen, so sequential reading is O(1) per frame and going back within a block is free.
+ * A checkpoint is the record of its first frame, and a block's frames are separated by
+ * at most NM_CAPTURE_SKIP_MAX bytes of skipped records in all, which bounds a jump. */
 static int frame_pos(struct nm_cursor *cur, uint32_t n, struct nm_checkpoint *pos, char *err)
 {
     const struct nm_capture *cap = cur->cap;
-    uint32_t blk = n / NM_CAPTURE_CHECKPOINT, i = n % NM_CAPTURE_CHECKPOINT;
     struct nm_frame_info info;
+    uint32_t blk, i;
 
     if (cap->rd->locate) return cap->rd->locate(cur, n, pos, err);
-    if (blk >= cap->ncps)   /* cannot happen: ncps covers frames */
+    if (!cap->ncps)         /* cannot happen: frames > 0 means a checkpoint */
         return nm_capture_fail(cap, err, 0, "no checkpoint for frame %lu", (unsigned long)n);
-    if (cur->blk != blk) {
+    if (cur->blk == UINT32_MAX || n < cur->blk_first || n - cur->blk_first >= cur->blk_count) {
+        blk = find_block(cap, n);
         cur->blk = blk;
+        cur->blk_first = cap->cps[blk].frame;
+        cur->blk_count = (blk + 1 < cap->ncps ? cap->cps[blk + 1].frame : cap->frames)
+                         - cur->blk_first;
         cur->pos[0] = cap->cps[blk];
         cur->known = 1;
     }
+    i = n - cur->blk_first;
     while (cur->known <= i) {
         struct nm_checkpoint p = cur->pos[cur->known - 1];
         int rc = cap->rd->next(cur, &p, 0, &info, NULL, err);
@@ -150,8 +171,8 @@ int nm_cursor_read(struct nm_cursor *cur, uint32_t n, struct nm_frame_info *info
                                (unsigned long)n + 1);
     if (rc < 0) return -1;
     /* Remember where frame n+1's search starts: the sequential path never re-parses. */
-    if (!cap->rd->locate && cur->blk == n / NM_CAPTURE_CHECKPOINT &&
-        cur->known == n % NM_CAPTURE_CHECKPOINT + 1)
+    if (!cap->rd->locate && cur->blk != UINT32_MAX && n >= cur->blk_first &&
+        cur->known == n - cur->blk_first + 1 && cur->known <= NM_CAPTURE_CHECKPOINT)
         cur->pos[cur->known++] = pos;
     return 0;
 }
@@ -185,7 +206,8 @@ static int scan(struct nm_capture *cap, struct nm_cursor *cur, char *err)
 {
     struct nm_frame_info info;
     struct nm_checkpoint pos, before;
-    uint32_t n, total;
+    uint32_t n, total, in_blk;
+    uint64_t skipped;
     int rc;
 
     if (cap->rd->locate) {
@@ -201,8 +223,16 @@ static int scan(struct nm_capture *cap, struct nm_cursor *cur, char *err)
         }
         return 0;
     }
+    /* A checkpoint is the record of a frame (not where its search started), so the
+     * skipped records before it are never walked again; a new one starts after
+     * NM_CAPTURE_SKIP_MAX skipped bytes inside a block, so a file padded with millions
+     * of tiny unknown blocks costs at most that much walking per jump (issue 9 §3),
+     * and at most one 16-byte checkpoint per NM_CAPTURE_SKIP_MAX bytes of file. */
     pos = cap->first;
+    in_blk = 0;
+    skipped = 0;
     for (;;) {
+        uint64_t gap;
         before = pos;
         rc = cap->rd->next(cur, &pos, NM_NEXT_SCAN, &info, NULL, err);
         if (rc > 0) return 0;
@@ -210,8 +240,20 @@ static int scan(struct nm_capture *cap, struct nm_cursor *cur, char *err)
         if (cap->frames == UINT32_MAX - 1)
             return nm_capture_fail(cap, err, before.offset, "more than %lu frames",
                                    (unsigned long)(UINT32_MAX - 1));
-        if (cap->frames % NM_CAPTURE_CHECKPOINT == 0 && add_checkpoint(cap, &before, err))
-            return -1;
+        gap = info.record - before.offset;
+        if (!cap->frames || in_blk == NM_CAPTURE_CHECKPOINT ||
+            gap > NM_CAPTURE_SKIP_MAX - skipped) {
+            struct nm_checkpoint cp;
+            cp.offset = info.record;
+            cp.state = pos.state;       /* the frame's own state (pcapng: its section) */
+            cp.frame = cap->frames;
+            if (add_checkpoint(cap, &cp, err)) return -1;
+            in_blk = 0;
+            skipped = 0;
+        } else {
+            skipped += gap;
+        }
+        in_blk++;
         account(cap, &info);
     }
 }

@@ -5,8 +5,9 @@
  * caller supplies positional I/O (struct nm_io); the readers never trust a length field
  * from the file: every record is checked against the file size and NM_CAPTURE_MAX_FRAME
  * before anything is allocated or read. Memory is bounded: an open capture keeps one
- * sparse checkpoint every NM_CAPTURE_CHECKPOINT frames (or, for NetMon 2.x, uses the
- * file's own frame table), not an entry per frame.
+ * sparse checkpoint every NM_CAPTURE_CHECKPOINT frames, and one more after every
+ * NM_CAPTURE_SKIP_MAX bytes of skipped records (or, for NetMon 2.x, uses the file's own
+ * frame table), not an entry per frame. Claimed sizes never drive an allocation.
  */
 #ifndef NM_CAPTURE_H
 #define NM_CAPTURE_H
@@ -15,7 +16,14 @@
 #include <stdint.h>
 
 #define NM_CAPTURE_MAX_FRAME   (256u * 1024u)  /* larger captured lengths are rejected */
+/* The index geometry; the fuzz targets build with small values (scripts/fuzz.sh) so that
+ * block changes and the padding rule happen within small inputs. */
+#ifndef NM_CAPTURE_CHECKPOINT
 #define NM_CAPTURE_CHECKPOINT  256u            /* frames between two index checkpoints */
+#endif
+#ifndef NM_CAPTURE_SKIP_MAX
+#define NM_CAPTURE_SKIP_MAX    (64u * 1024u)   /* skipped bytes between two, at most */
+#endif
 #define NM_CAPTURE_ERRLEN      256
 
 /* Positional reads; returns the number of bytes read (short only at end of file),
@@ -31,6 +39,7 @@ enum nm_capture_format { NM_FORMAT_NETMON2 = 1, NM_FORMAT_PCAP, NM_FORMAT_PCAPNG
 /* One frame's metadata, as the readers report it. */
 struct nm_frame_info {
     uint64_t offset;            /* file offset of the captured bytes */
+    uint64_t record;            /* file offset of the frame's record (its header) */
     uint32_t caplen;            /* bytes captured (available) */
     uint32_t origlen;           /* bytes on the wire */
     int64_t  ts_us;             /* microseconds since the Unix epoch (UTC) */

@@ -59,16 +59,18 @@ static uint32_t map_mac(uint16_t mac)
     return NM_LINKTYPE_NETMON(mac);
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (month 1-12). Shifting the year
- * to start in March puts the leap day last, so each 400-year era has a fixed length. */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+/* Days since 1970-01-01 of a proleptic Gregorian date (month 1-12, day 0-31). Shifting
+ * the year to start in March puts the leap day last, so each 400-year era has a fixed
+ * length. All signed: with unsigned m and d, March day 0 made "0 + d - 1" wrap to
+ * 4294967295 days and the caller's microsecond product overflow (issue 9 §3). */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
 {
     int64_t era, yoe, doy, doe;
 
     y -= m <= 2;
     era = (y >= 0 ? y : y - 399) / 400;
     yoe = y - era * 400;
-    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;     /* -1 (March 0) .. 365 */
     doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return era * 146097 + doe - 719468;
 }
@@ -100,7 +102,8 @@ static int nm2_open(struct nm_capture *cap, struct nm_cursor *cur, char *err)
         return nm_capture_fail(cap, err, 8, "bad start time %u-%02u-%02u %02u:%02u:%02u.%03u",
                                year, month, day, hour, min, sec, msec);
     /* Day 0 appears when the writer had no time (editcap writes it for an empty
-     * capture); it counts as the last day of the previous month, harmlessly. */
+     * capture); it counts as the last day of the previous month, harmlessly. With the
+     * checks above (year <= 65535) the product stays within +-2.1e18: no overflow. */
     np->start_us = ((days_from_civil(year, month, day) * 86400 + hour * 3600 + min * 60 + sec)
                     * 1000 + msec) * 1000;
     np->table_off = nm_get32(h + 24, 0);
@@ -181,19 +184,26 @@ static int nm2_next(struct nm_cursor *cur, struct nm_checkpoint *pos, unsigned f
         if (nm_capture_window(cur, off, (size_t)need, &h, err)) return -1;
     }
     info->offset = off + NETMON_REC_HDR;
+    info->record = off;
     info->caplen = caplen;
     info->origlen = nm_get32(h + 8, 0);
     /* Microsoft's page says the delta is unsigned microseconds yet may be negative once
-     * multiplied by 10 (100 ns units) and read as signed; Wireshark does the same. */
-    delta = nm_get64(h, 0);
-    info->ts_us = np->start_us + (int64_t)(delta * 10u) / 10;
+     * multiplied by 10 (100 ns units) and read as signed; Wireshark does the same. The
+     * product wraps as unsigned (defined); its signed tenth is within +-9.3e17 and
+     * start_us within +-2.1e18, so the sum cannot overflow. */
+    delta = nm_get64(h, 0) * 10u;
+    info->ts_us = np->start_us + (delta >> 63 ? -(int64_t)((0 - delta) / 10)
+                                              : (int64_t)(delta / 10));
     info->link_type = np->file_link;
     if (np->trailer) {
         const uint8_t *t = h + NETMON_REC_HDR + caplen;
         info->link_type = map_mac(nm_get16(t, 0));
         if (np->minor >= 3) {
-            int64_t ft = (int64_t)nm_get64(t + 6, 0) - FILETIME_UNIX_EPOCH;
-            info->ts_us = ft >= 0 ? ft / 10 : -((-ft + 9) / 10);
+            /* FILETIME is unsigned 100 ns ticks since 1601: dividing first keeps every
+             * value (even one near 2^63 or 2^64, which made the old signed subtraction
+             * overflow) in range, and floors exactly as before since the epoch
+             * difference is a whole number of microseconds. */
+            info->ts_us = (int64_t)(nm_get64(t + 6, 0) / 10) - FILETIME_UNIX_EPOCH / 10;
         }
     }
     if (data) *data = (flags & NM_NEXT_DATA) ? h + NETMON_REC_HDR : NULL;

@@ -82,6 +82,7 @@ static int pcap_next(struct nm_cursor *cur, struct nm_checkpoint *pos, unsigned 
     info->caplen = caplen;
     info->origlen = nm_get32(h + 12, pp->be);
     info->offset = off + PCAP_REC_HDR;
+    info->record = off;
     info->link_type = pp->link_type;
     if (data) *data = (flags & NM_NEXT_DATA) ? h + PCAP_REC_HDR : NULL;
     pos->offset = off + PCAP_REC_HDR + caplen;

@@ -30,7 +30,6 @@
  * one (a gigabyte of 28-byte SHBs) must not grow the index past a few megabytes. */
 #define MAX_SECTIONS   65536u
 #define MAX_INTERFACES 65536u
-#define MAX_IDB_PARSE  65536u   /* option bytes of an IDB we look at */
 
 struct ng_sect { uint8_t be; uint32_t if_first, if_count; };
 struct ng_if {
@@ -56,7 +55,15 @@ static int grow(void **arr, uint32_t *cap, uint32_t need, size_t elem)
     return 0;
 }
 
-/* Timestamp units -> microseconds, without overflow in the intermediate products. */
+/* Timestamp units -> microseconds, without overflow in the intermediate products.
+ *
+ * Well defined on every input (issue 9 §3): if_tsresol is one byte, so a crafted file can
+ * ask for 2^-127 or 10^-127 s (every shift and power below is bounded), and a 64-bit
+ * count in a coarse unit (10^0 s, 2^0 s) or a large if_tsoffset can exceed what int64
+ * microseconds hold. Our choice: saturate at INT64_MIN / INT64_MAX (about +-292,000 years
+ * from 1970) rather than reject the file: such a frame is still readable, its time is
+ * simply "as late (early) as can be". The pcapng draft defines the timestamp as
+ * unsigned, so only if_tsoffset (signed seconds) can push it below zero. */
 static int64_t ts_to_us(uint64_t ts, const struct ng_if *itf)
 {
     static const uint64_t pow10[20] = { 1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull,
@@ -64,47 +71,68 @@ static int64_t ts_to_us(uint64_t ts, const struct ng_if *itf)
         100000000000ull, 1000000000000ull, 10000000000000ull, 100000000000000ull,
         1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
         1000000000000000000ull, 10000000000000000000ull };
-    uint64_t us;
-    unsigned k = itf->exp;
+    uint64_t us, whole, frac;
+    unsigned k = itf->exp;      /* 0..127 */
+    int64_t r, off;
 
     if (itf->pow2) {
         /* Below 2^-40 s (a picosecond) nothing reaches a microsecond: drop those bits
-         * first so that frac * 10^6 fits in 64 bits. */
-        if (k > 40) { ts >>= (k - 40); k = 40; }
-        us = (ts >> k) * 1000000u + (((ts & ((1ull << k) - 1)) * 1000000u) >> k);
+         * first so that frac * 10^6 fits in 64 bits. k - 40 can be up to 87: a shift of
+         * 64 or more would be undefined, and would leave nothing anyway. */
+        if (k > 40) { ts = k - 40 < 64 ? ts >> (k - 40) : 0; k = 40; }
+        whole = ts >> k;
+        frac = ((ts & ((1ull << k) - 1)) * 1000000u) >> k;     /* < 10^6 */
+        us = whole > (uint64_t)INT64_MAX / 1000000u ? UINT64_MAX : whole * 1000000u + frac;
     } else if (k <= 6) {
-        us = ts * pow10[6 - k];
+        us = ts > UINT64_MAX / pow10[6 - k] ? UINT64_MAX : ts * pow10[6 - k];
     } else {
         us = k - 6 < 20 ? ts / pow10[k - 6] : 0;
     }
-    return (int64_t)(us + (uint64_t)itf->offset_s * 1000000u);
+    r = us > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)us;
+    /* if_tsoffset (signed seconds): an offset beyond the int64 microsecond range
+     * saturates in its own direction; otherwise the sum saturates. */
+    if (__builtin_mul_overflow(itf->offset_s, (int64_t)1000000, &off))
+        return itf->offset_s > 0 ? INT64_MAX : INT64_MIN;
+    if (__builtin_add_overflow(r, off, &r))
+        return off > 0 ? INT64_MAX : INT64_MIN;
+    return r;
 }
 
+/* The options of an IDB, walked one at a time through the window: their total size is
+ * bounded only by the block (a file with 80 KiB of interface comments is valid and
+ * tshark reads it; capping the parse at 64 KiB rejected it), and only if_tsresol and
+ * if_tsoffset are ever copied out. Each option is at most 4 + 65535 + 3 bytes, well
+ * within the cursor's buffer. */
 static int parse_idb(struct nm_cursor *cur, uint64_t off, uint32_t len, int be,
                      struct ng_if *itf, char *err)
 {
     const struct nm_capture *cap = cur->cap;
     const uint8_t *p;
-    uint32_t end = len - 4, q = 16;
+    uint64_t end = (uint64_t)len - 4, q = 16;
 
-    if (end > MAX_IDB_PARSE) end = MAX_IDB_PARSE;
-    if (nm_capture_window(cur, off, end, &p, err)) return -1;
+    if (nm_capture_window(cur, off, 16, &p, err)) return -1;
     itf->link_type = nm_get16(p + 8, be);
     itf->snaplen = nm_get32(p + 12, be);
     itf->pow2 = 0;
     itf->exp = 6;            /* the default: microseconds */
     itf->offset_s = 0;
     while (q + 4 <= end) {
-        uint16_t code = nm_get16(p + q, be), olen = nm_get16(p + q + 2, be);
+        uint16_t code, olen;
+        if (nm_capture_window(cur, off + q, 4, &p, err)) return -1;
+        code = nm_get16(p, be);
+        olen = nm_get16(p + 2, be);
         if (code == 0) break;                      /* opt_endofopt */
         if (olen > end - q - 4)
             return nm_capture_fail(cap, err, off + q, "interface option %u of %u bytes runs "
                                    "past its block", code, olen);
-        if (code == 9 && olen >= 1) {
-            itf->pow2 = p[q + 4] >> 7;
-            itf->exp = p[q + 4] & 0x7f;
-        } else if (code == 14 && olen == 8) {
-            itf->offset_s = (int64_t)nm_get64(p + q + 4, be);
+        if ((code == 9 && olen >= 1) || (code == 14 && olen == 8)) {
+            if (nm_capture_window(cur, off + q + 4, olen, &p, err)) return -1;
+            if (code == 9) {
+                itf->pow2 = p[0] >> 7;
+                itf->exp = p[0] & 0x7f;
+            } else {
+                itf->offset_s = (int64_t)nm_get64(p, be);
+            }
         }
         q += 4 + ((olen + 3u) & ~3u);
     }
@@ -230,6 +258,10 @@ static int ng_next(struct nm_cursor *cur, struct nm_checkpoint *pos, unsigned fl
                 return nm_capture_fail(cap, err, off, "simple packet block without an "
                                        "interface description");
             itf = &np->ifs[s->if_first];
+            /* p may be stale: the trailer check above reads the block's end, which for a
+             * block larger than the window reloads the buffer (a 300 KiB SPB read its
+             * original length from the wrong bytes: issue 9 §3). Fetch it again. */
+            if (nm_capture_window(cur, off, 12, &p, err)) return -1;
             origlen = nm_get32(p + 8, be);
             caplen = origlen;
             if (caplen > len - 16) caplen = len - 16;
@@ -262,6 +294,7 @@ static int ng_next(struct nm_cursor *cur, struct nm_checkpoint *pos, unsigned fl
         if ((flags & NM_NEXT_DATA) &&
             nm_capture_window(cur, info->offset, caplen, &p, err)) return -1;
         if (data) *data = (flags & NM_NEXT_DATA) ? p : NULL;
+        info->record = off;
         info->caplen = caplen;
         info->origlen = origlen;
         info->ts_us = ts_to_us(ts, itf);

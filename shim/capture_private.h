@@ -4,8 +4,11 @@
  *
  * Model: a reader parses "the packet record at or after offset OFF, given STATE" and
  * says where the next search starts. pcap and pcapng are read sequentially from sparse
- * checkpoints (offset + state every NM_CAPTURE_CHECKPOINT frames, built by one scan at
- * open); NetMon 2.x locates frame n through the file's own frame table instead.
+ * checkpoints (record offset + state + frame number, built by one scan at open: one
+ * every NM_CAPTURE_CHECKPOINT frames, and sooner when more than NM_CAPTURE_SKIP_MAX
+ * bytes of skipped records lie between the frames of a block, so that a jump never
+ * re-walks more than that much padding); NetMon 2.x locates frame n through the file's
+ * own frame table instead.
  */
 #ifndef NM_CAPTURE_PRIVATE_H
 #define NM_CAPTURE_PRIVATE_H
@@ -14,7 +17,11 @@
 #include "capture.h"
 
 /* Read-ahead per window read; the buffer also holds one maximal record beyond it. */
+/* The fuzz targets build with a window of a few hundred bytes, so that reloads (and any
+ * pointer kept across one) happen within small inputs (scripts/fuzz.sh). */
+#ifndef NM_CAPTURE_WINDOW
 #define NM_CAPTURE_WINDOW      (256u * 1024u)
+#endif
 #define NM_CAPTURE_SLACK       4096u    /* record headers, trailers, pcapng options */
 #define NM_CAPTURE_FT_CHUNK    1024u    /* NetMon frame-table entries cached per cursor */
 
@@ -25,6 +32,7 @@
 struct nm_checkpoint {
     uint64_t offset;       /* where the search for the frame starts */
     uint32_t state;        /* reader state there (pcapng: section number) */
+    uint32_t frame;        /* index checkpoints: the frame found there (its record) */
 };
 
 struct nm_reader {
@@ -64,7 +72,8 @@ struct nm_cursor {
     size_t wlen;                         /* valid bytes in buf */
     /* Positions of the frames of one checkpoint block, learnt while stepping, so that
      * going back inside the block (NEXT_BACKWARD) needs no re-scan. */
-    uint32_t blk;                        /* block number, UINT32_MAX = none */
+    uint32_t blk;                        /* checkpoint number, UINT32_MAX = none */
+    uint32_t blk_first, blk_count;       /* its first frame and number of frames */
     uint32_t known;                      /* entries of pos[] that are valid */
     struct nm_checkpoint pos[NM_CAPTURE_CHECKPOINT + 1];
     /* NetMon: a chunk of the frame table. */

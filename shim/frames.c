@@ -23,6 +23,7 @@ static DWORD load_frame(struct nm_run *r, DWORD n)
 {
     struct nm_frame_info info;
     const uint8_t *data;
+    int64_t rel;
     FRAME *f;
 
     if (nm_cursor_read(r->cursor, n, &info, &data, NULL) != 0) return NMERR_FILE_READ_ERROR;
@@ -35,7 +36,11 @@ static DWORD load_frame(struct nm_run *r, DWORD n)
         r->frame_cap = cap;
     }
     f = (FRAME *)r->frame;
-    f->TimeStamp = info.ts_us - nm_capfile_start_us(r->capture);
+    /* pcapng time stamps can span the whole int64 range (a crafted file, or frames in
+     * several sections): the difference saturates rather than overflow (issue 9 §3). */
+    if (__builtin_sub_overflow(info.ts_us, nm_capfile_start_us(r->capture), &rel))
+        rel = info.ts_us < 0 ? INT64_MIN : INT64_MAX;
+    f->TimeStamp = rel;
     f->FrameLength = info.origlen;
     f->nBytesAvail = info.caplen;
     memcpy(f->MacFrame, data, info.caplen);

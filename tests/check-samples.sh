@@ -97,9 +97,44 @@ done
 printf 'nmhost-config 1\ntopusers.dll\t0800000003000000\n' >"$tmp/top3.cfg"
 check gen-top3 "$tmp/gen.pcap" 3 --config "$tmp/top3.cfg"
 
+# Nothing to count (issue 9 §3): an empty capture, and one whose frames are all runts
+# under the 14-byte Ethernet header. Both experts must end `done` (exit 0) with no
+# events, Protocol Distribution saying there was nothing to count; before the fix it
+# failed with "ExpertSubmitEvent failed (NMERR 5)" and exit 1.
+python3 - "$tmp/empty.pcap" "$tmp/runts.pcap" <<'PY' || fail "could not write the empty/runt captures"
+import struct, sys
+hdr = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
+open(sys.argv[1], "wb").write(hdr)
+recs = b"".join(struct.pack("<IIII", 1700000000, i, n, n) + bytes(range(n))
+                for i, n in enumerate((0, 1, 13, 13, 7)))
+open(sys.argv[2], "wb").write(hdr + recs)
+PY
+for name in empty runts; do
+    (cd "$bin" && exec "$run" "$bin/nmhost.exe" -q -c "$tmp/$name.pcap" -j "$tmp/$name.json" \
+        topusers.dll protodist.dll) >"$tmp/$name.out" 2>"$tmp/$name.err"
+    rc=$?
+    [ $rc = 0 ] || fail "$name.pcap: nmhost exited $rc (expected 0): $(grep -i problem "$tmp/$name.out" | head -2)"
+    python3 - "$tmp/$name.json" "$name.pcap ($arch)" <<'PY' || failures=$((failures + 1))
+import json, sys
+r = json.load(open(sys.argv[1]))
+bad = []
+for e in r["experts"]:
+    if e["outcome"] != "done":
+        bad.append("%s: outcome %s (%s)" % (e["dll"], e["outcome"], (e.get("status") or {}).get("text")))
+    if e["dll"].lower().endswith("protodist.dll"):
+        if e["events"]:
+            bad.append("protodist.dll: %d events, expected none" % len(e["events"]))
+        if "nothing to count" not in (e.get("status") or {}).get("text", ""):
+            bad.append("protodist.dll: status %r lacks 'nothing to count'" % (e.get("status") or {}).get("text"))
+for b in bad:
+    print("FAIL: %s: %s" % (sys.argv[2], b))
+sys.exit(1 if bad else 0)
+PY
+done
+
 if [ $failures != 0 ]; then
     echo "check-samples ($arch): $failures failed; work files were in $tmp"
     exit 1
 fi
-echo "check-samples ($arch): all ${#captures[@]} captures (+1 configured run) match tshark"
+echo "check-samples ($arch): all ${#captures[@]} captures (+1 configured run) match tshark; empty and runt-only captures run clean"
 exit 0

@@ -663,6 +663,289 @@ static void test_capture_sample_cap(void)
     io_close(&io);
 }
 
+/* ---- issue 9 §3: pcapng defects, each with a file written here at test time ---- */
+
+/* A Simple Packet Block larger than the 256 KiB window: the open-time scan's trailer
+ * check reloaded the buffer and the original length was read through the stale pointer
+ * (the byte total came out as 4,008,636,142 instead of 1,234). */
+static void test_capture_pcapng_big_spb(void)
+{
+    struct wbuf b = { 0 };
+    struct opened o;
+    struct nm_cursor *cur;
+    struct nm_frame_info fi;
+    const uint8_t *d = NULL;
+    char err[NM_CAPTURE_ERRLEN];
+    uint32_t j, bad = 0;
+    size_t s;
+
+    w_shb(&b);
+    ng_block_start(&b, 1, &s); put16(&b, 1); put16(&b, 0); put32(&b, 65535); ng_block_end(&b, s);
+    ng_block_start(&b, 3, &s); put32(&b, 1234);
+    for (j = 0; j < 1234; j++) put8(&b, (uint8_t)(j * 7));
+    while (b.len - s < 300000 - 4) put8(&b, 0xee);        /* padding inside the block */
+    ng_block_end(&b, s);
+    /* 64 KiB of 0xee after it: what the reloaded window holds where the header was */
+    ng_block_start(&b, 0x40000bad, &s);
+    while (b.len - s < 65536) put8(&b, 0xee);
+    ng_block_end(&b, s);
+    ng_block_start(&b, 6, &s); put32(&b, 0); put32(&b, 0); put32(&b, 1);
+    put32(&b, 4); put32(&b, 60); put(&b, "tail", 4); ng_block_end(&b, s);
+    if (open_buf(&o, "bigspb.pcapng", &b)) { CHECK_MSG(0, "open: %s", o.err); free(b.p); return; }
+    CHECK_EQ_U(nm_capture_frames(o.cap), 2);
+    CHECK_EQ_U(nm_capture_bytes(o.cap), 1234 + 60);
+    cur = nm_cursor_new(o.cap);
+    CHECK_EQ_U(nm_cursor_read(cur, 1, &fi, &d, err), 0);    /* from the far end first */
+    CHECK_EQ_U(fi.caplen, 4);
+    CHECK_EQ_U(nm_cursor_read(cur, 0, &fi, &d, err), 0);
+    CHECK_EQ_U(fi.caplen, 1234);
+    CHECK_EQ_U(fi.origlen, 1234);
+    for (j = 0; d && j < fi.caplen; j++) bad += d[j] != (uint8_t)(j * 7);
+    CHECK_EQ_U(bad, 0);
+    nm_cursor_free(cur);
+    close_opened(&o);
+    free(b.p);
+}
+
+/* Interface options totalling more than 64 KiB (two 40,000-byte comments) before
+ * if_tsresol: valid (tshark reads it), and the resolution after them must count. */
+static void test_capture_pcapng_big_idb_options(void)
+{
+    struct wbuf b = { 0 };
+    struct opened o;
+    struct nm_cursor *cur;
+    struct nm_frame_info fi;
+    const uint8_t *d;
+    char err[NM_CAPTURE_ERRLEN];
+    uint64_t ts = 1700000000123456789ull;
+    size_t s;
+    int k;
+
+    w_shb(&b);
+    ng_block_start(&b, 1, &s);
+    put16(&b, 1); put16(&b, 0); put32(&b, 0);
+    for (k = 0; k < 2; k++) {
+        put16(&b, 1); put16(&b, 40000);
+        while (b.len - s < 16 + (size_t)(k + 1) * 40004) put8(&b, 'c');
+    }
+    put16(&b, 9); put16(&b, 1); put8(&b, 9); pad4(&b);       /* nanoseconds */
+    put16(&b, 0); put16(&b, 0);
+    ng_block_end(&b, s);
+    ng_block_start(&b, 6, &s); put32(&b, 0); put32(&b, (uint32_t)(ts >> 32));
+    put32(&b, (uint32_t)ts); put32(&b, 2); put32(&b, 2); put(&b, "ok", 2); pad4(&b);
+    ng_block_end(&b, s);
+    if (open_buf(&o, "bigidb.pcapng", &b)) { CHECK_MSG(0, "open: %s", o.err); free(b.p); return; }
+    CHECK_EQ_U(nm_capture_frames(o.cap), 1);
+    cur = nm_cursor_new(o.cap);
+    CHECK_EQ_U(nm_cursor_read(cur, 0, &fi, &d, err), 0);
+    CHECK_EQ_U(fi.ts_us, 1700000000123456ll);
+    CHECK(!memcmp(d, "ok", 2));
+    nm_cursor_free(cur);
+    close_opened(&o);
+    free(b.p);
+}
+
+/* Two million 12-byte unknown blocks between frames 0 and 1, then 400 more frames: every
+ * jump between checkpoint blocks re-walked the padding (65 ms each). The index now
+ * starts a block after NM_CAPTURE_SKIP_MAX skipped bytes, at a frame's own record. */
+static void test_capture_pcapng_tiny_block_padding(void)
+{
+    const uint32_t pad = 2000000, nfr = 402;
+    const char *path = nm_test_tmp("padded.pcapng");
+    char keep[MAX_PATH], err[NM_CAPTURE_ERRLEN];
+    struct wbuf b = { 0 };
+    struct nm_io io;
+    struct nm_capture *cap;
+    struct nm_cursor *cur;
+    struct nm_frame_info fi;
+    const uint8_t *d;
+    LARGE_INTEGER f, t0, t1;
+    uint32_t i, bad = 0;
+    double ms;
+    size_t s;
+    FILE *fp;
+
+    snprintf(keep, sizeof(keep), "%s", path);
+    if (!(fp = fopen(keep, "wb"))) { CHECK_MSG(0, "cannot write %s", keep); return; }
+    w_shb(&b); w_idb(&b, 1, -1);
+    for (i = 0; i < nfr; i++) {
+        ng_block_start(&b, 6, &s); put32(&b, 0); put32(&b, 0); put32(&b, i);
+        put32(&b, 4); put32(&b, 4); put32(&b, i); ng_block_end(&b, s);
+        if (i == 0) {
+            uint32_t k;
+            fwrite(b.p, 1, b.len, fp);
+            b.len = 0;
+            for (k = 0; k < pad; k++) {            /* type 0x40000bad, length 12 */
+                put32(&b, 0x40000badu); put32(&b, 12); put32(&b, 12);
+                if (b.len >= (1u << 20)) { fwrite(b.p, 1, b.len, fp); b.len = 0; }
+            }
+        }
+    }
+    fwrite(b.p, 1, b.len, fp);
+    fclose(fp);
+    free(b.p);
+    if (io_open(keep, &io)) { CHECK_MSG(0, "cannot open %s", keep); DeleteFileA(keep); return; }
+    if (nm_capture_open(&io, "padded.pcapng", &cap, err)) {
+        CHECK_MSG(0, "open: %s", err);
+        io_close(&io); DeleteFileA(keep);
+        return;
+    }
+    CHECK_EQ_U(nm_capture_frames(cap), nfr);
+    /* frame 0 alone, then 1..256 and 257..401: the padding starts a block of its own */
+    CHECK_EQ_U(cap->ncps, 3);
+    cur = nm_cursor_new(cap);
+    QueryPerformanceFrequency(&f);
+    QueryPerformanceCounter(&t0);
+    for (i = 0; i < 100; i++) {
+        uint32_t n = i % 2 ? 400 : 100;
+        if (nm_cursor_read(cur, n, &fi, &d, err) || memcmp(d, &n, 4)) bad++;
+    }
+    QueryPerformanceCounter(&t1);
+    ms = (double)(t1.QuadPart - t0.QuadPart) * 1000.0 / (double)f.QuadPart;
+    CHECK_EQ_U(bad, 0);
+    /* before the fix: ~65 ms per jump (6.5 s); now a few microseconds each */
+    CHECK_MSG(ms < 500.0, "100 jumps across the padding took %.1f ms", ms);
+    printf("\n    100 jumps between checkpoint blocks of a file with %u tiny blocks: %.2f ms\n",
+           pad, ms);
+    /* and frame 0 -> 1 steps across the padding once, correctly */
+    CHECK_EQ_U(nm_cursor_read(cur, 0, &fi, &d, err), 0);
+    CHECK_EQ_U(nm_cursor_read(cur, 1, &fi, &d, err), 0);
+    CHECK_EQ_U(fi.ts_us, 1);
+    nm_cursor_free(cur);
+    nm_capture_close(cap);
+    io_close(&io);
+    CHECK_MSG(DeleteFileA(keep), "cannot delete %s: error %lu", keep, GetLastError());
+}
+
+/* ---- the regression files of tests/captures, as expected.txt says ---- */
+
+static void src_path(char *out, size_t len, const char *rel)
+{
+    char *p;
+    /* NMSHIM_SOURCE_DIR is a Linux path; Wine maps the Unix root as drive Z:. */
+    snprintf(out, len, "Z:%s/%s", NMSHIM_SOURCE_DIR, rel);
+    for (p = out; *p; p++) if (*p == '/') *p = '\\';
+}
+
+/* Opens one regression file and checks it against its expected.txt line (the part
+ * after the name). Every frame of a file that opens must read back, forward and
+ * backward, with the byte total the scan found. */
+static void check_regression(const char *name, const char *expect)
+{
+    char path[MAX_PATH], rel[MAX_PATH], err[NM_CAPTURE_ERRLEN], want[NM_CAPTURE_ERRLEN];
+    struct nm_io io;
+    struct nm_capture *cap;
+    struct nm_cursor *cur;
+    struct nm_frame_info fi;
+    const uint8_t *d;
+    unsigned long long frames = 0, bytes = 0, sum = 0;
+    uint32_t i, bad = 0;
+    const char *ts = NULL;
+    int rc, pos = 0;
+
+    snprintf(rel, sizeof(rel), "tests/captures/%s", name);
+    src_path(path, sizeof(path), rel);
+    if (io_open(path, &io)) { CHECK_MSG(0, "cannot open %s", path); return; }
+    rc = nm_capture_open(&io, name, &cap, err);
+    if (!strncmp(expect, "error ", 6)) {
+        snprintf(want, sizeof(want), "%s: %s", name, expect + 6);
+        CHECK_MSG(rc == -1 && !strncmp(err, want, strlen(want)) && !strchr(err, '\n'),
+                  "%s: rc %d, got \"%s\", expected \"%s...\"", name, rc, err, want);
+        if (!rc) nm_capture_close(cap);
+        io_close(&io);
+        return;
+    }
+    if (!strncmp(expect, "ok ", 3)) {
+        if (sscanf(expect + 3, "%llu %llu %n", &frames, &bytes, &pos) < 2)
+            CHECK_MSG(0, "%s: bad expected.txt line \"%s\"", name, expect);
+        ts = pos ? expect + 3 + pos : NULL;
+        if (ts && !*ts) ts = NULL;
+        CHECK_MSG(rc == 0, "%s: open failed: %s", name, err);
+    } else if (strcmp(expect, "any")) {
+        CHECK_MSG(0, "%s: bad expected.txt line \"%s\"", name, expect);
+    } else if (rc) {
+        /* a finding that is rejected: one line naming the file and an offset */
+        snprintf(want, sizeof(want), "%s: offset ", name);
+        CHECK_MSG(!strncmp(err, want, strlen(want)) && !strchr(err, '\n'),
+                  "%s: message \"%s\"", name, err);
+    }
+    if (rc) { io_close(&io); return; }
+    if (!strncmp(expect, "ok ", 3)) {
+        CHECK_MSG(nm_capture_frames(cap) == frames && nm_capture_bytes(cap) == bytes,
+                  "%s: %lu frames, %llu bytes, expected %llu, %llu", name,
+                  (unsigned long)nm_capture_frames(cap),
+                  (unsigned long long)nm_capture_bytes(cap), frames, bytes);
+    }
+    cur = nm_cursor_new(cap);
+    for (i = 0; i < nm_capture_frames(cap); i++) {
+        if ((rc = nm_cursor_read(cur, i, &fi, &d, err))) {
+            CHECK_MSG(0, "%s: frame %u: rc %d: %s", name, i, rc, err);
+            bad++;
+            break;
+        }
+        sum += fi.origlen;
+        if (fi.caplen > NM_CAPTURE_MAX_FRAME) bad++;
+        if (ts) {
+            char *end;
+            long long want_ts = strtoll(ts, &end, 10);
+            CHECK_MSG(fi.ts_us == want_ts, "%s: frame %u time %lld, expected %lld", name, i,
+                      (long long)fi.ts_us, want_ts);
+            ts = *end == ',' ? end + 1 : NULL;
+        }
+    }
+    for (i = nm_capture_frames(cap); !bad && i-- > 0;)
+        if ((rc = nm_cursor_read(cur, i, &fi, &d, err))) {
+            CHECK_MSG(0, "%s: backward, frame %u: rc %d: %s", name, i, rc, err);
+            bad++;
+        }
+    CHECK_MSG(bad || sum == nm_capture_bytes(cap), "%s: frames sum to %llu bytes, the scan "
+              "said %llu", name, sum, (unsigned long long)nm_capture_bytes(cap));
+    CHECK_EQ_U(nm_cursor_read(cur, nm_capture_frames(cap), &fi, &d, NULL), 1);
+    nm_cursor_free(cur);
+    nm_capture_close(cap);
+    io_close(&io);
+}
+
+static void test_capture_regressions(void)
+{
+    char path[MAX_PATH], line[1024], *sp, *nl;
+    char names[256][128];
+    int nnames = 0, seen = 0, i, listed;
+    WIN32_FIND_DATAA fd;
+    HANDLE h;
+    FILE *f;
+
+    /* every file of the folder (but the script and this list) needs a line */
+    src_path(path, sizeof(path), "tests/captures/*");
+    h = FindFirstFileA(path, &fd);
+    CHECK_MSG(h != INVALID_HANDLE_VALUE, "cannot list %s", path);
+    if (h == INVALID_HANDLE_VALUE) return;
+    do {
+        const char *n = fd.cFileName, *dot = strrchr(n, '.');
+        if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) continue;
+        if (dot && (!strcmp(dot, ".py") || !strcmp(dot, ".txt") || !strcmp(dot, ".md")))
+            continue;
+        if (nnames < 256) snprintf(names[nnames++], sizeof(names[0]), "%s", n);
+    } while (FindNextFileA(h, &fd));
+    FindClose(h);
+    src_path(path, sizeof(path), "tests/captures/expected.txt");
+    if (!(f = fopen(path, "r"))) { CHECK_MSG(0, "cannot read %s", path); return; }
+    while (fgets(line, sizeof(line), f)) {
+        if ((nl = strpbrk(line, "\r\n"))) *nl = 0;
+        if (!line[0] || line[0] == '#' || !(sp = strchr(line, ' '))) continue;
+        *sp = 0;
+        for (listed = 0, i = 0; i < nnames; i++)
+            if (!strcmp(names[i], line)) { names[i][0] = 0; listed = 1; }
+        CHECK_MSG(listed, "expected.txt names %s, which is not in tests/captures", line);
+        if (listed) { check_regression(line, sp + 1); seen++; }
+    }
+    fclose(f);
+    for (i = 0; i < nnames; i++)
+        CHECK_MSG(!names[i][0], "tests/captures/%s has no line in expected.txt", names[i]);
+    CHECK_MSG(seen >= 9, "only %d regression files replayed", seen);
+    printf("\n    %d regression captures replayed\n", seen);
+}
+
 static const struct nm_test tests[] = {
     NM_TEST(test_capture_pcap_usec_le),
     NM_TEST(test_capture_pcap_usec_be),
@@ -682,6 +965,10 @@ static const struct nm_test tests[] = {
     NM_TEST(test_capture_read_errors_have_offsets),
     NM_TEST(test_capture_million_frames),
     NM_TEST(test_capture_sample_cap),
+    NM_TEST(test_capture_pcapng_big_spb),
+    NM_TEST(test_capture_pcapng_big_idb_options),
+    NM_TEST(test_capture_pcapng_tiny_block_padding),
+    NM_TEST(test_capture_regressions),
     NM_TEST_END
 };
 

@@ -83,10 +83,43 @@ static void test_frames_bad_capture_file(void)
     DeleteFileA(path);
 }
 
+/* FRAME.TimeStamp is frame time minus start time: on pcapng files whose times span the
+ * whole int64 range (tests/captures/pcapng-span-*.pcapng, made by make-captures.py) the
+ * difference saturates at INT64_MAX / INT64_MIN instead of overflowing (issue 9 §3). */
+static void run_timestamps(const char *file, const char *want)
+{
+    char path[MAX_PATH], err[256], *p;
+    HNMCAPTURE cap = NULL;
+    NMSHIM_RESULT res;
+    HNMEXPERT e;
+
+    snprintf(path, sizeof(path), "Z:%s/tests/captures/%s", NMSHIM_SOURCE_DIR, file);
+    for (p = path; *p; p++) if (*p == '/') *p = '\\';
+    CHECK_EQ_U(nm.NmShimOpenCapture(path, &cap, err, sizeof(err)), NMERR_SUCCESS);
+    if (!cap) { CHECK_MSG(0, "%s: %s", path, err); return; }
+    e = nm_run_expert("t_timestamps.dll", cap, 30000, &res);
+    CHECK_MSG(res.outcome == NMSHIM_DONE, "%s: outcome %d: %s / %s", file, res.outcome,
+              res.message, res.status.szStatusText);
+    CHECK_STR(res.status.szStatusText, want);
+    if (e) nm.NmShimUnloadExpert(e);
+    nm.NmShimCloseCapture(cap);
+}
+
+static void test_frames_timestamps_saturate(void)
+{
+    /* times INT64_MIN, -1 s, 0, INT64_MAX: 0 - INT64_MIN and up saturate high */
+    run_timestamps("pcapng-span-up.pcapng",
+                   "ts=0,9223372036853775808,9223372036854775807,9223372036854775807");
+    /* times INT64_MAX, 7 us, -1 s, INT64_MIN: -1 s - INT64_MAX and down saturate low */
+    run_timestamps("pcapng-span-down.pcapng",
+                   "ts=0,-9223372036854775800,-9223372036854775808,-9223372036854775808");
+}
+
 static const struct nm_test tests[] = {
     NM_TEST(test_frames_bad_input),
     NM_TEST(test_frames_walk_sample_capture),
     NM_TEST(test_frames_bad_capture_file),
+    NM_TEST(test_frames_timestamps_saturate),
     NM_TEST_END
 };
 const struct nm_suite suite_frames = { "frames", init, NULL, tests };
