@@ -8,17 +8,21 @@
  *  - GET_SPECIFIED_FRAME past the end: NMERR_FRAME_NOT_FOUND.
  *  - pFrame points at host memory of this key, valid until its next ExpertGetFrame or
  *    the end of Run; FRAME.TimeStamp is in microseconds since the capture's first frame.
- *  - No parsers: FLAGS_ATTACH_PROPERTIES and FLAGS_DEFER_TO_UI_FILTER are accepted and
- *    change nothing (lpPropertyTable and lpRecognizeDataTable are NULL); a non-NULL
- *    hFilter cannot be one of ours (we create none) and gets NMERR_INVALID_HFILTER.
+ *  - hFrame names the key's frame table (engine.h): valid, like pFrame, until the next
+ *    call on the same key; then it is stale and every function taking it refuses it.
+ *  - FLAGS_ATTACH_PROPERTIES: the engine recognizes the frame and attaches properties;
+ *    lpPropertyTable and lpRecognizeDataTable point into the key's frame table (outside
+ *    the expert heap). Without the flag both are NULL (the frame is parsed later if the
+ *    expert asks for a property of it).
  */
 #include <string.h>
 #include "expert.h"
+#include "engine.h"
 
 #define FRAME_HEADER offsetof(FRAME, MacFrame)
 
 /* Reads frame n into the run's frame buffer; caller holds the instance lock. */
-static DWORD load_frame(struct nm_run *r, DWORD n)
+static DWORD load_frame(struct nm_run *r, DWORD n, uint32_t *link_type)
 {
     struct nm_frame_info info;
     const uint8_t *data;
@@ -38,6 +42,7 @@ static DWORD load_frame(struct nm_run *r, DWORD n)
     f->FrameLength = info.origlen;
     f->nBytesAvail = info.caplen;
     memcpy(f->MacFrame, data, info.caplen);
+    *link_type = info.link_type;
     return NMERR_SUCCESS;
 }
 
@@ -51,6 +56,8 @@ DWORD WINAPI ExpertGetFrame(HEXPERTKEY hExpertKey, DWORD Direction, DWORD Reques
     EXPERTFRAMEDESCRIPTOR desc;
     const char *bad = NULL;
     DWORD err, total, n = 0;
+    uint32_t link = 0;
+    struct nm_ptable *t = NULL;
 
     if ((err = nm_instance_enter(hExpertKey, FALSE, &inst, &r))) {
         TRACE("key %p -> error %lu\n", hExpertKey, err);
@@ -74,13 +81,24 @@ DWORD WINAPI ExpertGetFrame(HEXPERTKEY hExpertKey, DWORD Direction, DWORD Reques
                  ? total - 1 : RequestedFrameNumber - 1;
     }
     if (bad) nm_instance_bad_call(inst, err, bad);
-    if (!err) err = load_frame(r, n);
+    if (!err && !r->ptable && !(r->ptable = nm_engine_table_acquire())) err = NMERR_OUT_OF_MEMORY;
+    if (!err) err = load_frame(r, n, &link);
     if (!err) {
+        FRAME *f = (FRAME *)r->frame;
+        t = r->ptable;
         desc.FrameNumber = n;
-        desc.hFrame = (HFRAME)(ULONG_PTR)(n + 1);     /* opaque, never NULL */
+        desc.hFrame = nm_engine_table_load(t, f->MacFrame, f->nBytesAvail, link, n);
         desc.pFrame = (ULPFRAME)r->frame;
         desc.lpRecognizeDataTable = NULL;
         desc.lpPropertyTable = NULL;
+        if (RequestFlags & FLAGS_ATTACH_PROPERTIES) {
+            if ((t = nm_engine_table_lock(desc.hFrame))) {
+                nm_engine_table_parse(t, 1);
+                desc.lpRecognizeDataTable = t->rtable;
+                desc.lpPropertyTable = t->ptable;
+                nm_engine_table_unlock(t);
+            }
+        }
         r->status.Frame = n;
     }
     nm_instance_leave(inst);
@@ -94,3 +112,4 @@ DWORD WINAPI ExpertGetFrame(HEXPERTKEY hExpertKey, DWORD Direction, DWORD Reques
           Direction, RequestFlags, RequestedFrameNumber, n, err);
     return err;
 }
+
