@@ -434,6 +434,8 @@ static struct nm_protocol *first_protocol(uint32_t link_type, const BYTE *frame,
     case 1:                                    /* LINKTYPE_ETHERNET */
         *mac_type = MAC_TYPE_ETHERNET;
         return nm_engine_protocol_by_name("ETHERNET");
+    case 0: case 108:                          /* LINKTYPE_NULL, LINKTYPE_LOOP */
+        return nm_engine_protocol_by_name("LOOPBACK");
     case 113:                                  /* LINKTYPE_LINUX_SLL */
         return nm_engine_protocol_by_name("SLL");
     case 12: case 14: case 101:                /* raw IP, version from the first nibble */

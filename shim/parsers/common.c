@@ -56,6 +56,7 @@ void nm_parsers_create(void)
     nm_parser_eth_create();
     nm_parser_vlan_create();
     nm_parser_sll_create();
+    nm_parser_null_create();
     nm_parser_arp_create();
     nm_parser_ip_create();
     nm_parser_ipv6_create();

@@ -11,6 +11,7 @@ void nm_parsers_create(void);
 void nm_parser_eth_create(void);
 void nm_parser_vlan_create(void);
 void nm_parser_sll_create(void);
+void nm_parser_null_create(void);
 void nm_parser_arp_create(void);
 void nm_parser_ip_create(void);
 void nm_parser_ipv6_create(void);

@@ -21,7 +21,7 @@ static PROPERTYINFO props[] = {
     NM_PROP("Sequence Number", "Sequence number (absolute)", PROP_TYPE_BYTESWAPPED_DWORD, PROP_QUAL_NONE, NULL),
     NM_PROP("Acknowledgement Number", "Acknowledgement number (absolute)", PROP_TYPE_BYTESWAPPED_DWORD, PROP_QUAL_NONE, NULL),
     NM_PROP("Data Offset", "Header length in bytes", PROP_TYPE_BYTE, PROP_QUAL_NONE, NULL),
-    NM_PROP("Flags", "TCP flags (FIN SYN RST PSH ACK URG ECE CWR AE)", PROP_TYPE_WORD, PROP_QUAL_FLAGS, &flag_set),
+    NM_PROP("Flags", "TCP flags, 12 bits (FIN SYN RST PSH ACK URG ECE CWR AE, 3 reserved)", PROP_TYPE_WORD, PROP_QUAL_FLAGS, &flag_set),
     NM_PROP("Window", "Receive window", PROP_TYPE_BYTESWAPPED_WORD, PROP_QUAL_NONE, NULL),
     NM_PROP("Checksum", "TCP checksum", PROP_TYPE_BYTESWAPPED_WORD, PROP_QUAL_NONE, NULL),
     NM_PROP("Urgent Pointer", "Urgent pointer", PROP_TYPE_BYTESWAPPED_WORD, PROP_QUAL_NONE, NULL),
@@ -62,7 +62,7 @@ static LPBYTE WINAPI tcp_attach(HFRAME f, ULPBYTE frame, ULPBYTE p, DWORD mac, D
     att(&a, &props[P_SEQ], 4, 4, 1);
     att(&a, &props[P_ACK], 8, 4, 1);
     att_byte(&a, &props[P_DOFF], 12, 1, (BYTE)hl, 1);
-    if (a.len >= 14) att_word(&a, &props[P_FLAGS], 12, 2, (WORD)(rd16(p + 12) & 0x1ff), 1);
+    if (a.len >= 14) att_word(&a, &props[P_FLAGS], 12, 2, (WORD)(rd16(p + 12) & 0xfff), 1);
     att(&a, &props[P_WINDOW], 14, 2, 1);
     att(&a, &props[P_CHECKSUM], 16, 2, 1);
     att(&a, &props[P_URGENT], 18, 2, 1);
