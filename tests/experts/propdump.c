@@ -139,6 +139,23 @@ BOOL WINAPI Run(HEXPERTKEY key, PEXPERTCONFIG cfg, PEXPERTSTARTUPINFO si, DWORD 
     DWORD n = INVALID_FRAME_NUMBER, err;
 
     if (!f) return FALSE;
+    /* The contract first: without FLAGS_ATTACH_PROPERTIES no tables; with it, tables; the
+     * first call's HFRAME is stale after the second. */
+    if (!ExpertGetFrame(key, GET_SPECIFIED_FRAME, 0, 0, NULL, &d)) {
+        HFRAME old = d.hFrame;
+        LPPROTOCOLINFO ip = GetProtocolInfo(GetProtocolFromName((LPSTR)"ETHERNET"));
+        HPROPERTY src = GetProperty(GetProtocolFromName((LPSTR)"ETHERNET"), (LPSTR)"Source Address");
+        if (d.lpPropertyTable || d.lpRecognizeDataTable || !ip || !src) {
+            fprintf(f, "CONTRACT: tables without FLAGS_ATTACH_PROPERTIES, or no ETHERNET\n");
+            goto bad;
+        }
+        if (ExpertGetFrame(key, GET_SPECIFIED_FRAME, FLAGS_ATTACH_PROPERTIES, 0, NULL, &d) ||
+            !d.lpPropertyTable || !d.lpRecognizeDataTable || d.hFrame == old ||
+            FindPropertyInstance(old, src)) {
+            fprintf(f, "CONTRACT: no tables with FLAGS_ATTACH_PROPERTIES, or a stale HFRAME works\n");
+            goto bad;
+        }
+    }
     for (;;) {
         LPPROPERTYTABLE t;
         LPRECOGNIZEDATATABLE r;
@@ -168,4 +185,7 @@ BOOL WINAPI Run(HEXPERTKEY key, PEXPERTCONFIG cfg, PEXPERTSTARTUPINFO si, DWORD 
     if (f != stdout) fclose(f);
     else fflush(f);
     return err == NMERR_NO_MORE_FRAMES || err == NMERR_SUCCESS;
+bad:
+    if (f != stdout) fclose(f);
+    return FALSE;
 }
