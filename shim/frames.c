@@ -14,10 +14,15 @@
  *    lpPropertyTable and lpRecognizeDataTable point into the key's frame table (outside
  *    the expert heap). Without the flag both are NULL (the frame is parsed later if the
  *    expert asks for a property of it).
+ *  - hFilter must be a filter of ours (CreateFilter), else NMERR_INVALID_HFILTER;
+ *    FLAGS_DEFER_TO_UI_FILTER adds the host's display filter (nm_filter_ui, nmhost
+ *    --filter). NEXT_FORWARD / NEXT_BACKWARD skip frames that fail either;
+ *    GET_SPECIFIED_FRAME on such a frame gives NMERR_FRAME_FAILED_FILTER.
  */
 #include <string.h>
 #include "expert.h"
 #include "engine.h"
+#include "filter.h"
 
 #define FRAME_HEADER offsetof(FRAME, MacFrame)
 
@@ -58,6 +63,7 @@ DWORD WINAPI ExpertGetFrame(HEXPERTKEY hExpertKey, DWORD Direction, DWORD Reques
     DWORD err, total, n = 0;
     uint32_t link = 0;
     struct nm_ptable *t = NULL;
+    struct nm_filter *flt = NULL, *ui = NULL;
 
     if ((err = nm_instance_enter(hExpertKey, FALSE, &inst, &r))) {
         TRACE("key %p -> error %lu\n", hExpertKey, err);
@@ -68,7 +74,8 @@ DWORD WINAPI ExpertGetFrame(HEXPERTKEY hExpertKey, DWORD Direction, DWORD Reques
     else if (Direction > GET_FRAME_NEXT_BACKWARD) bad = "unknown Direction", err = NMERR_INVALID_PARAMETER;
     else if (RequestFlags & ~(FLAGS_DEFER_TO_UI_FILTER | FLAGS_ATTACH_PROPERTIES))
         bad = "unknown RequestFlags bits", err = NMERR_INVALID_PARAMETER;
-    else if (hFilter) bad = "hFilter is not a filter of this host", err = NMERR_INVALID_HFILTER;
+    else if (hFilter && !(flt = nm_filter_lookup(hFilter)))
+        bad = "hFilter is not a filter of this host", err = NMERR_INVALID_HFILTER;
     else if (Direction == GET_SPECIFIED_FRAME) {
         if (RequestedFrameNumber >= total) err = NMERR_FRAME_NOT_FOUND;
         n = RequestedFrameNumber;
@@ -82,22 +89,32 @@ DWORD WINAPI ExpertGetFrame(HEXPERTKEY hExpertKey, DWORD Direction, DWORD Reques
     }
     if (bad) nm_instance_bad_call(inst, err, bad);
     if (!err && !r->ptable && !(r->ptable = nm_engine_table_acquire())) err = NMERR_OUT_OF_MEMORY;
-    if (!err) err = load_frame(r, n, &link);
+    if (RequestFlags & FLAGS_DEFER_TO_UI_FILTER) ui = nm_filter_ui();
+    while (!err) {
+        FRAME *f;
+        int pass = 1;
+        if ((err = load_frame(r, n, &link))) break;
+        f = (FRAME *)r->frame;
+        desc.hFrame = nm_engine_table_load(r->ptable, f->MacFrame, f->nBytesAvail, link, n);
+        if ((flt || ui) && (t = nm_engine_table_lock(desc.hFrame))) {
+            pass = (!ui || nm_filter_eval(ui, t)) && (!flt || nm_filter_eval(flt, t));
+            nm_engine_table_unlock(t);
+        }
+        if (pass) break;
+        if (Direction == GET_SPECIFIED_FRAME) err = NMERR_FRAME_FAILED_FILTER;
+        else if (Direction == GET_FRAME_NEXT_FORWARD) { if (++n >= total) err = NMERR_NO_MORE_FRAMES; }
+        else if (n-- == 0) err = NMERR_NO_MORE_FRAMES;
+    }
     if (!err) {
-        FRAME *f = (FRAME *)r->frame;
-        t = r->ptable;
         desc.FrameNumber = n;
-        desc.hFrame = nm_engine_table_load(t, f->MacFrame, f->nBytesAvail, link, n);
         desc.pFrame = (ULPFRAME)r->frame;
         desc.lpRecognizeDataTable = NULL;
         desc.lpPropertyTable = NULL;
-        if (RequestFlags & FLAGS_ATTACH_PROPERTIES) {
-            if ((t = nm_engine_table_lock(desc.hFrame))) {
-                nm_engine_table_parse(t, 1);
-                desc.lpRecognizeDataTable = t->rtable;
-                desc.lpPropertyTable = t->ptable;
-                nm_engine_table_unlock(t);
-            }
+        if ((RequestFlags & FLAGS_ATTACH_PROPERTIES) && (t = nm_engine_table_lock(desc.hFrame))) {
+            nm_engine_table_parse(t, 1);
+            desc.lpRecognizeDataTable = t->rtable;
+            desc.lpPropertyTable = t->ptable;
+            nm_engine_table_unlock(t);
         }
         r->status.Frame = n;
     }
