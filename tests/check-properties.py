@@ -4,6 +4,7 @@ dump: FRAME LEVEL PROTOCOL LABEL VALUE per line) with tshark's field extraction,
 frame, field by field, every occurrence in order (tshark -E occurrence=a).
 
   check-properties.py CAPTURE DUMP      prints mismatches, exit 0 none, 1 some, 2 usage
+  check-properties.py --counts CAPTURE  what t_filterwalk.dll must print for it
 
 Reassembly is off in tshark (the engine parses frame by frame, as NetMon's parsers do):
 ip/ipv6 defragmentation and TCP desegmentation.
@@ -110,7 +111,22 @@ def dump_rows(path, nframes):
     return rows, extra
 
 
+def counts(capture):
+    """What t_filterwalk.dll must count on this capture, from tshark's fields."""
+    rows = tshark_rows(capture)
+    i_tcp = [f[0] for f in FIELDS].index("tcp.srcport")
+    i_dns = [f[0] for f in FIELDS].index("dns.qry.name")
+    tcp = sum(1 for r in rows if r[i_tcp])
+    dframes = sum(1 for r in rows if r[i_dns])
+    dnames = sum(len(r[i_dns]) for r in rows)
+    return (f"tcp={tcp} back={tcp} spec_pass={tcp} spec_fail={len(rows) - tcp} "
+            f"dns_frames={dframes} dns_names={dnames} bad=0")
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--counts":
+        print(counts(sys.argv[2]))
+        return 0
     if len(sys.argv) != 3:
         print(__doc__, file=sys.stderr)
         return 2

@@ -26,7 +26,7 @@ deps=${NMSHIM_DEPS:-$top/.deps}
 tcpd=$deps/tcpdump/tests
 wsc=$deps/wireshark/test/captures
 [ -d "$tcpd" ] && [ -d "$wsc" ] || skip "no tcpdump/wireshark test captures in $deps (run scripts/setup.sh)"
-for f in nmhost.exe t_propdump.dll; do
+for f in nmhost.exe t_propdump.dll t_filterwalk.dll; do
     [ -f "$bin/$f" ] || { echo "check-properties: $bin/$f not built" >&2; exit 1; }
 done
 "$run" --prepare
@@ -66,6 +66,12 @@ for c in "${captures[@]}"; do
     rc=$?
     echo "$out" | tail -1
     if [ $rc != 0 ]; then fail "$name: property mismatches"; echo "$out" | head -15; fi
+    # expert filters: the SDK samples' programs, forward, backward and specified frames
+    NMSHIM_PROPDUMP=$tmp/$name.walk "$run" "$bin/nmhost.exe" -q -c "$c" "$bin/t_filterwalk.dll" \
+        > "$tmp/$name.walk.out" 2>&1 || fail "nmhost t_filterwalk on $name"
+    want=$(python3 "$here/check-properties.py" --counts "$c")
+    got=$(cat "$tmp/$name.walk" 2>/dev/null)
+    [ "$got" = "$want" ] || fail "$name filters: got '$got', tshark says '$want'"
     n=$(echo "$out" | tail -1 | sed -n 's/.*: \([0-9]*\) frames.*/\1/p')
     total_frames=$((total_frames + ${n:-0}))
 done
