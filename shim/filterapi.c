@@ -135,3 +135,16 @@ DWORD WINAPI FilterFrame(HFRAME hFrame, HFILTER hFilter, HCAPTURE hCapture)
     nm_engine_table_unlock(t);
     return r;
 }
+
+/* NmShimSetDisplayFilter (nmapi.@): the host's display filter (FLAGS_DEFER_TO_UI_FILTER). */
+DWORD WINAPI NmShimSetDisplayFilter(HFILTER filter)
+{
+    struct nm_filter *f = NULL, *src;
+
+    if (filter) {
+        if (!(src = nm_filter_lookup(filter))) return NMERR_INVALID_HFILTER;
+        if (!(f = nm_filter_dup(src))) return NMERR_OUT_OF_MEMORY;
+    }
+    nm_filter_set_ui(f);
+    return NMERR_SUCCESS;
+}

@@ -130,3 +130,47 @@ DWORD WINAPI ExpertGetFrame(HEXPERTKEY hExpertKey, DWORD Direction, DWORD Reques
     return err;
 }
 
+
+/* NmShimParseFrame (nmapi.@): the host's own view of one frame (nmhost --dump, startup
+ * data); one host-wide run context with its own cursor and frame table. */
+static SRWLOCK host_lock = SRWLOCK_INIT;
+static struct nm_run host_run;
+
+DWORD WINAPI NmShimParseFrame(HNMCAPTURE capture, DWORD frame, LPEXPERTFRAMEDESCRIPTOR desc)
+{
+    struct nm_ptable *t;
+    uint32_t link = 0;
+    DWORD err = NMERR_SUCCESS;
+    FRAME *f;
+
+    if (!capture) {                     /* the host closes its capture: let it go */
+        AcquireSRWLockExclusive(&host_lock);
+        nm_capfile_detach(&host_run);
+        ReleaseSRWLockExclusive(&host_lock);
+        return NMERR_SUCCESS;
+    }
+    if (!desc) return NMERR_INVALID_PARAMETER;
+    AcquireSRWLockExclusive(&host_lock);
+    if (host_run.capture != capture) {
+        nm_capfile_detach(&host_run);
+        if (nm_capfile_attach(capture, &host_run)) err = NMERR_OUT_OF_MEMORY;
+    }
+    if (!err && frame >= nm_capfile_frames(capture)) err = NMERR_FRAME_NOT_FOUND;
+    if (!err && !host_run.ptable && !(host_run.ptable = nm_engine_table_acquire())) err = NMERR_OUT_OF_MEMORY;
+    if (!err) err = load_frame(&host_run, frame, &link);
+    if (!err) {
+        f = (FRAME *)host_run.frame;
+        memset(desc, 0, sizeof(*desc));
+        desc->FrameNumber = frame;
+        desc->hFrame = nm_engine_table_load(host_run.ptable, f->MacFrame, f->nBytesAvail, link, frame);
+        desc->pFrame = (ULPFRAME)f;
+        if ((t = nm_engine_table_lock(desc->hFrame))) {
+            nm_engine_table_parse(t, 1);
+            desc->lpRecognizeDataTable = t->rtable;
+            desc->lpPropertyTable = t->ptable;
+            nm_engine_table_unlock(t);
+        }
+    }
+    ReleaseSRWLockExclusive(&host_lock);
+    return err;
+}

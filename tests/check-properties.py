@@ -123,9 +123,34 @@ def counts(capture):
             f"dns_frames={dframes} dns_names={dnames} bad=0")
 
 
+UI_FILTER = '!ICMP && UDP:"Destination Port" == 53'
+
+
+def counts_ui(capture):
+    """t_filterwalk.dll's counts under nmhost --filter UI_FILTER: its forward walks defer
+    to the display filter, its backward and specified walks do not."""
+    rows = tshark_rows(capture)
+    col = {f[0]: i for i, f in enumerate(FIELDS)}
+    ui = [not r[col["icmp.type"]] and "53" in r[col["udp.dstport"]] for r in rows]
+    tcp_rows = [bool(r[col["tcp.srcport"]]) for r in rows]
+    tcp = sum(1 for t, u in zip(tcp_rows, ui) if t and u)
+    alltcp = sum(tcp_rows)
+    names = [r[col["dns.qry.name"]] for r in rows]
+    dframes = sum(1 for n, u in zip(names, ui) if n and u)
+    dnames = sum(len(n) for n, u in zip(names, ui) if u)
+    return (f"tcp={tcp} back={alltcp} spec_pass={alltcp} spec_fail={len(rows) - alltcp} "
+            f"dns_frames={dframes} dns_names={dnames} bad=0")
+
+
 def main():
     if len(sys.argv) == 3 and sys.argv[1] == "--counts":
         print(counts(sys.argv[2]))
+        return 0
+    if len(sys.argv) == 3 and sys.argv[1] == "--counts-ui":
+        print(counts_ui(sys.argv[2]))
+        return 0
+    if len(sys.argv) == 2 and sys.argv[1] == "--ui-filter":
+        print(UI_FILTER)
         return 0
     if len(sys.argv) != 3:
         print(__doc__, file=sys.stderr)

@@ -76,6 +76,25 @@ for c in "${captures[@]}"; do
     total_frames=$((total_frames + ${n:-0}))
 done
 
+# The display filter (nmhost --filter, FLAGS_DEFER_TO_UI_FILTER) on the DNS + ICMP capture:
+# the deferring walks see frames that pass both filters, the others every frame.
+c=$tmp/dns+icmp.pcapng
+if [ -f "$c" ]; then
+    ui=$(python3 "$here/check-properties.py" --ui-filter)
+    NMSHIM_PROPDUMP=$tmp/ui.walk "$run" "$bin/nmhost.exe" -q -c "$c" --filter "$ui" "$bin/t_filterwalk.dll" \
+        > "$tmp/ui.out" 2>&1 || fail "nmhost --filter '$ui' t_filterwalk: $(head -3 "$tmp/ui.out")"
+    want=$(python3 "$here/check-properties.py" --counts-ui "$c")
+    got=$(cat "$tmp/ui.walk" 2>/dev/null)
+    [ "$got" = "$want" ] && echo "display filter '$ui': $got" || fail "--filter '$ui': got '$got', tshark says '$want'"
+fi
+# A bad expression exits 2 and points at the position; so does a missing startup property.
+"$run" "$bin/nmhost.exe" -q --filter 'TCP && (IP:"Time to Live" >' "$bin/t_filterwalk.dll" > "$tmp/bad.out" 2>&1
+rc=$?
+[ $rc = 2 ] && grep -q "expected a value at position 28" "$tmp/bad.out" || fail "bad --filter: exit $rc, $(head -2 "$tmp/bad.out")"
+"$run" "$bin/nmhost.exe" -q --startup-frame 0 --startup-property 'DNS:Question Name' "$bin/t_filterwalk.dll" > "$tmp/bad.out" 2>&1
+rc=$?
+[ $rc = 2 ] && grep -q "has no DNS:Question Name" "$tmp/bad.out" || fail "startup property missing: exit $rc, $(head -2 "$tmp/bad.out")"
+
 # Hostile frames: tcpdump's own out-of-bounds / overflow reproducers must parse cleanly.
 hostile=0
 for c in "$tcpd"/*; do

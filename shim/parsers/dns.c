@@ -115,15 +115,16 @@ static LPBYTE WINAPI dns_attach(HFRAME f, ULPBYTE frame, ULPBYTE p, DWORD mac, D
 
     if (inst & NM_INST_TCP) {
         DWORD ml;
-        if (a.len < 2) return NULL;
+        if (a.len < 2 + 12) return NULL;
         ml = rd16(p);
+        att(&a, &props[P_SUMMARY], 0, ml + 2 < a.len ? ml + 2 : a.len, 0);
         att(&a, &props[P_TCPLEN], 0, 2, 1);
         a.p += 2;
         a.len -= 2;
         if (ml < a.len) a.len = ml;
     }
     if (a.len < 12) return NULL;
-    att(&a, &props[P_SUMMARY], 0, a.len, 0);
+    if (!(inst & NM_INST_TCP)) att(&a, &props[P_SUMMARY], 0, a.len, 0);
     att(&a, &props[P_ID], 0, 2, 1);
     att(&a, &props[P_FLAGS], 2, 2, 1);
     att_byte(&a, &props[P_OPCODE], 2, 1, (BYTE)((a.p[2] >> 3) & 15), 2);
