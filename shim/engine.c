@@ -140,9 +140,30 @@ HPROPERTY nm_engine_property_by_label(struct nm_protocol *p, const char *label)
     return 0;
 }
 
+/* Parsers look their hand-off targets up on every frame: remembered by the address of
+ * the name (a string literal at each call site), found by name once. */
 HPROTOCOL nm_engine_builtin(const char *name)
 {
-    return (HPROTOCOL)nm_engine_protocol_by_name(name);
+    static struct { const char *name; struct nm_protocol *p; } cache[32];
+    static unsigned ncache;
+    struct nm_protocol *p;
+    unsigned i, n = __atomic_load_n(&ncache, __ATOMIC_ACQUIRE);
+
+    for (i = 0; i < n; i++)
+        if (cache[i].name == name) return cache[i].p->magic == NM_PROTOCOL_MAGIC ? (HPROTOCOL)cache[i].p : NULL;
+    p = nm_engine_protocol_by_name(name);
+    if (p && __atomic_load_n(&init_done, __ATOMIC_ACQUIRE)) {
+        spin_lock(&init_lock);
+        n = ncache;
+        for (i = 0; i < n && cache[i].name != name; i++) ;
+        if (i == n && n < 32) {
+            cache[n].name = name;
+            cache[n].p = p;
+            __atomic_store_n(&ncache, n + 1, __ATOMIC_RELEASE);
+        }
+        spin_unlock(&init_lock);
+    }
+    return (HPROTOCOL)p;
 }
 
 /* ---- the parser contract: protocols and property databases -------------------------- */
@@ -370,26 +391,24 @@ static BOOL attach(HFRAME hFrame, HPROPERTY hProperty, DWORD Length, ULPVOID lpD
 {
     struct nm_ptable *t = building_table(hFrame);
     PROPERTYINFO *info = nm_engine_property(hProperty, NULL);
-    PROPERTYINST *pi;
+    PROPERTYINST *pi, v;
 
     if (!t || !info || Level > 15 || Length > 0xfffe || HelpID > 0xfff) return FALSE;
-    if (!(pi = new_instance(t))) return FALSE;
-    pi->lpPropertyInfo = info;
-    pi->szPropertyText = NULL;
-    pi->Level = Level;
-    pi->HelpID = HelpID;
-    pi->IFlags = IFlags;
+    v.lpPropertyInfo = info;
+    v.szPropertyText = NULL;
+    v.Level = Level;
+    v.HelpID = HelpID;
+    v.IFlags = IFlags;
     if (lpExData && ExLength) {
         size_t need = (offsetof(PROPERTYINSTEX, Byte) + ExLength + 15) & ~(size_t)15;
         PROPERTYINSTEX *ex;
 
-        if (ExLength > 0xffff) { t->ninsts--; return FALSE; }
+        if (ExLength > 0xffff) return FALSE;
         if (t->ex_used + need > t->ex_cap) {
             size_t cap = t->ex_cap ? t->ex_cap : 1024;
             BYTE *n;
             while (cap < t->ex_used + need) cap *= 2;
             if (cap > 16u << 20 || !(n = realloc(t->ex, cap))) {
-                t->ninsts--;
                 t->overflow = 1;
                 return FALSE;
             }
@@ -400,15 +419,28 @@ static BOOL attach(HFRAME hFrame, HPROPERTY hProperty, DWORD Length, ULPVOID lpD
         ex->Length = (WORD)Length;
         ex->LengthEx = (WORD)ExLength;
         ex->lpData = lpData;
-        memcpy(ex->Byte, lpExData, ExLength);
+        if (ExLength <= 4) {                      /* the usual decoded BYTE/WORD/DWORD */
+            BYTE *d = ex->Byte;
+            const BYTE *s = lpExData;
+            switch (ExLength) {
+            case 4: d[3] = s[3]; /* fall through */
+            case 3: d[2] = s[2]; /* fall through */
+            case 2: d[1] = s[1]; /* fall through */
+            default: d[0] = s[0];
+            }
+        } else {
+            memcpy(ex->Byte, lpExData, ExLength);
+        }
         /* an offset until the table is complete: the arena may still move */
-        pi->lpPropertyInstEx = (LPPROPERTYINSTEX)(uintptr_t)t->ex_used;
-        pi->DataLength = 0xffff;
+        v.lpPropertyInstEx = (LPPROPERTYINSTEX)(uintptr_t)t->ex_used;
+        v.DataLength = 0xffff;
         t->ex_used += need;
     } else {
-        pi->lpData = lpData;
-        pi->DataLength = (WORD)Length;
+        v.lpData = lpData;
+        v.DataLength = (WORD)Length;
     }
+    if (!(pi = new_instance(t))) return FALSE;
+    *pi = v;
     return TRUE;
 }
 
