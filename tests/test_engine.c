@@ -331,11 +331,46 @@ static void test_engine_parser_contract(void)
     CHECK_EQ_PTR(GetPropertyInfo(t_props[1].hProperty), NULL);
 }
 
+/* tests/fuzz/parsers/: inputs of the native fuzz target (tests/fuzz/fuzz_parsers.c) kept as
+ * regressions, replayed here under Wine on both arches: byte 0 the link type, byte 1 the
+ * filter program's length (3 bytes per object, skipped here), then the frame; every
+ * prefix of the frame is parsed and checked. */
+static void test_engine_fuzz_regressions(void)
+{
+    static const uint32_t links[] = { 1, 113, 0, 101, 228, 229, 108, 147 };
+    char pattern[MAX_PATH], path[MAX_PATH];
+    WIN32_FIND_DATAA fd;
+    HANDLE h;
+    unsigned files = 0;
+
+    snprintf(pattern, sizeof(pattern), "Z:%s/tests/fuzz/parsers/*.bin", NMSHIM_SOURCE_DIR);
+    h = FindFirstFileA(pattern, &fd);
+    CHECK_MSG(h != INVALID_HANDLE_VALUE, "no regression inputs in %s", pattern);
+    if (h == INVALID_HANDLE_VALUE) return;
+    do {
+        static BYTE buf[65536];
+        FILE *f;
+        size_t n, skip;
+        snprintf(path, sizeof(path), "Z:%s/tests/fuzz/parsers/%s", NMSHIM_SOURCE_DIR, fd.cFileName);
+        if (!(f = fopen(path, "rb"))) { CHECK_MSG(0, "cannot read %s", path); continue; }
+        n = fread(buf, 1, sizeof(buf), f);
+        fclose(f);
+        if (n < 2) continue;
+        skip = 2 + 3 * (size_t)(buf[1] % 16);
+        if (n < skip) continue;
+        check_prefixes(buf + skip, (DWORD)(n - skip), links[buf[0] % 8]);
+        files++;
+    } while (FindNextFileA(h, &fd));
+    FindClose(h);
+    CHECK(files >= 4);
+}
+
 static const struct nm_test tests[] = {
     NM_TEST(test_engine_names_and_labels),
     NM_TEST(test_engine_dns_frame),
     NM_TEST(test_engine_hostile_frames),
     NM_TEST(test_engine_parser_contract),
+    NM_TEST(test_engine_fuzz_regressions),
     NM_TEST_END
 };
 const struct nm_suite suite_engine = { "engine", init, NULL, tests };

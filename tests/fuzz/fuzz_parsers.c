@@ -7,6 +7,8 @@
  * byte 1 the length L of a filter program, bytes 2..2+3L its objects (action, operand),
  * the rest is the frame. Every attached instance must lie inside the frame (or in the
  * engine's extended-data copy), and the filter must evaluate without fault.
+ * A finding: copy build/fuzz-parsers/artifacts/<file> to tests/fuzz/parsers/<what>.bin;
+ * the engine suite replays every file there under Wine on both arches.
  */
 #include <stdint.h>
 #include <stdlib.h>
