@@ -123,8 +123,7 @@ PROPERTYINFO *nm_engine_property(HPROPERTY h, struct nm_protocol **owner)
 
     if ((v >> 24) != PROP_TAG || proto >= nprotocols) return NULL;
     p = &protocols[proto];
-    if (p->magic != NM_PROTOCOL_MAGIC || !p->info.PropertyDatabase ||
-        idx >= p->info.PropertyDatabase->nProperties) return NULL;
+    if (p->magic != NM_PROTOCOL_MAGIC || idx >= p->nprops) return NULL;
     if (owner) *owner = p;
     return &p->props[idx];
 }
@@ -215,6 +214,7 @@ DWORD WINAPI CreatePropertyDatabase(HPROTOCOL hProtocol, DWORD nProperties)
     if (nProperties > 0xffff) return NMERR_INVALID_PARAMETER;
     if (p->info.PropertyDatabase && nProperties <= p->db_cap) {   /* registered again */
         p->info.PropertyDatabase->nProperties = 0;
+        p->nprops = 0;
         return NMERR_SUCCESS;
     }
     if (p->info.PropertyDatabase) return NMERR_INVALID_PARAMETER;  /* handles stay valid */
@@ -239,6 +239,7 @@ DWORD WINAPI DestroyPropertyDatabase(HPROTOCOL hProtocol)
     if (!p) return NMERR_INVALID_HPROTOCOL;
     if (!p->info.PropertyDatabase) return NMERR_INVALID_HPROPERTYDB;
     p->info.PropertyDatabase->nProperties = 0;
+    p->nprops = 0;
     return NMERR_SUCCESS;
 }
 
@@ -258,6 +259,7 @@ HPROPERTY WINAPI AddProperty(HPROTOCOL hProtocol, LPPROPERTYINFO PropertyInfo)
     PropertyInfo->hProperty = p->props[i].hProperty;
     db->PropertyInfo[i] = &p->props[i];
     db->nProperties = i + 1;
+    p->nprops = i + 1;
     return p->props[i].hProperty;
 }
 
@@ -412,6 +414,13 @@ static BOOL attach(HFRAME hFrame, HPROPERTY hProperty, DWORD Length, ULPVOID lpD
                 t->overflow = 1;
                 return FALSE;
             }
+            if (n != t->ex) {                     /* the arena moved: rebase this frame's */
+                size_t i;
+                for (i = 0; i < t->ninsts; i++)
+                    if (t->insts[i].DataLength == 0xffff)
+                        t->insts[i].lpPropertyInstEx = (LPPROPERTYINSTEX)
+                            (n + ((BYTE *)t->insts[i].lpPropertyInstEx - t->ex));
+            }
             t->ex = n;
             t->ex_cap = cap;
         }
@@ -431,8 +440,7 @@ static BOOL attach(HFRAME hFrame, HPROPERTY hProperty, DWORD Length, ULPVOID lpD
         } else {
             memcpy(ex->Byte, lpExData, ExLength);
         }
-        /* an offset until the table is complete: the arena may still move */
-        v.lpPropertyInstEx = (LPPROPERTYINSTEX)(uintptr_t)t->ex_used;
+        v.lpPropertyInstEx = ex;                  /* rebased above if the arena moves */
         v.DataLength = 0xffff;
         t->ex_used += need;
     } else {
@@ -465,18 +473,18 @@ static struct nm_protocol *first_protocol(uint32_t link_type, const BYTE *frame,
     switch (link_type) {
     case 1:                                    /* LINKTYPE_ETHERNET */
         *mac_type = MAC_TYPE_ETHERNET;
-        return nm_engine_protocol_by_name("ETHERNET");
+        return (struct nm_protocol *)nm_engine_builtin("ETHERNET");
     case 0: case 108:                          /* LINKTYPE_NULL, LINKTYPE_LOOP */
-        return nm_engine_protocol_by_name("LOOPBACK");
+        return (struct nm_protocol *)nm_engine_builtin("LOOPBACK");
     case 113:                                  /* LINKTYPE_LINUX_SLL */
-        return nm_engine_protocol_by_name("SLL");
+        return (struct nm_protocol *)nm_engine_builtin("SLL");
     case 12: case 14: case 101:                /* raw IP, version from the first nibble */
         if (!caplen) return NULL;
-        if ((frame[0] >> 4) == 4) return nm_engine_protocol_by_name("IP");
-        if ((frame[0] >> 4) == 6) return nm_engine_protocol_by_name("IPV6");
+        if ((frame[0] >> 4) == 4) return (struct nm_protocol *)nm_engine_builtin("IP");
+        if ((frame[0] >> 4) == 6) return (struct nm_protocol *)nm_engine_builtin("IPV6");
         return NULL;
-    case 228: return nm_engine_protocol_by_name("IP");
-    case 229: return nm_engine_protocol_by_name("IPV6");
+    case 228: return (struct nm_protocol *)nm_engine_builtin("IP");
+    case 229: return (struct nm_protocol *)nm_engine_builtin("IPV6");
     default: return NULL;
     }
 }
@@ -497,6 +505,25 @@ HFRAME nm_engine_table_load(struct nm_ptable *t, const BYTE *frame, DWORD caplen
     t->attached = 0;
     t->nprot = 0;
     t->ninsts = 0;
+    spin_unlock(&t->lock);
+    return hf;
+}
+
+HFRAME nm_engine_table_load_parse(struct nm_ptable *t, const BYTE *frame, DWORD caplen,
+                                  uint32_t link_type, uint32_t frame_number, int attach)
+{
+    HFRAME hf;
+
+    spin_lock(&t->lock);
+    t->gen++;
+    hf = t->hframe = make_hframe(t->slot, t->gen);
+    t->frame = frame;
+    t->caplen = caplen;
+    t->link_type = link_type;
+    t->frame_number = frame_number;
+    t->parsed = 0;
+    t->attached = 0;
+    if (attach) nm_engine_table_parse(t, 1);
     spin_unlock(&t->lock);
     return hf;
 }
@@ -551,10 +578,6 @@ void nm_engine_table_parse(struct nm_ptable *t, int attach_props)
             t->ptable->PropertyInstTable[i].nPropertyInstIndex = (WORD)first;
             t->ptable->PropertyInstTable[i].nPropertyInsts = (WORD)(t->ninsts - first);
         }
-        for (i = 0; i < t->ninsts; i++)        /* extended data: offsets become pointers */
-            if (t->insts[i].DataLength == 0xffff)
-                t->insts[i].lpPropertyInstEx =
-                    (LPPROPERTYINSTEX)(t->ex + (uintptr_t)t->insts[i].lpPropertyInstEx);
     }
     t->ptable->lpFormatBuffer = NULL;
     t->ptable->FormatBufferLength = 0;

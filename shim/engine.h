@@ -30,6 +30,7 @@ struct nm_protocol {
     ENTRYPOINTS ep;
     PROPERTYINFO *props;               /* engine copies, db_cap entries */
     DWORD db_cap;
+    DWORD nprops;                      /* live properties (= the database's nProperties) */
     int registered;
 };
 
@@ -60,7 +61,7 @@ struct nm_ptable {
     unsigned cur_prot;                 /* the protocol whose AttachProperties runs */
     PROPERTYINST *insts;
     size_t ninsts, inst_cap;
-    BYTE *ex;                          /* PROPERTYINSTEX copies (offsets until the end) */
+    BYTE *ex;                          /* PROPERTYINSTEX copies of this frame */
     size_t ex_used, ex_cap;
     PROPERTYTABLE *ptable;             /* header + NM_MAX_FRAME_PROTOCOLS inst tables */
     RECOGNIZEDATATABLE *rtable;        /* header + NM_MAX_FRAME_PROTOCOLS entries */
@@ -91,6 +92,9 @@ void nm_engine_table_unlock(struct nm_ptable *t);
  * it a new generation: the HFRAME returned; every earlier one is stale. Nothing parsed. */
 HFRAME nm_engine_table_load(struct nm_ptable *t, const BYTE *frame, DWORD caplen,
                             uint32_t link_type, uint32_t frame_number);
+/* Both at once, under one lock (ExpertGetFrame with FLAGS_ATTACH_PROPERTIES, no filter). */
+HFRAME nm_engine_table_load_parse(struct nm_ptable *t, const BYTE *frame, DWORD caplen,
+                                  uint32_t link_type, uint32_t frame_number, int attach);
 /* Recognizes the frame's protocols and, with attach, attaches their properties; nothing
  * when that is done already. Caller holds the table lock (nm_engine_table_lock). */
 void nm_engine_table_parse(struct nm_ptable *t, int attach);

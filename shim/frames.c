@@ -95,6 +95,11 @@ DWORD WINAPI ExpertGetFrame(HEXPERTKEY hExpertKey, DWORD Direction, DWORD Reques
         int pass = 1;
         if ((err = load_frame(r, n, &link))) break;
         f = (FRAME *)r->frame;
+        if (!flt && !ui) {                      /* nothing to decide: one pass, one lock */
+            desc.hFrame = nm_engine_table_load_parse(r->ptable, f->MacFrame, f->nBytesAvail, link, n,
+                                                     (RequestFlags & FLAGS_ATTACH_PROPERTIES) != 0);
+            break;
+        }
         desc.hFrame = nm_engine_table_load(r->ptable, f->MacFrame, f->nBytesAvail, link, n);
         if ((flt || ui) && (t = nm_engine_table_lock(desc.hFrame))) {
             pass = (!ui || nm_filter_eval(ui, t)) && (!flt || nm_filter_eval(flt, t));
