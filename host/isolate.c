@@ -1017,6 +1017,7 @@ static BOOL child_start(iso_child *c, const nm_isolate_params *p, HANDLE job)
     }
     size = strlen(exe) + strlen(c->e->dll) + (p->capture ? strlen(p->capture) : 0)
          + (p->config ? strlen(p->config) : 0);
+    for (int x = 0; x < p->nextra; x++) size += strlen(p->extra[x]) + 1;
     size = 2 * size + 256;
     if (!(cmd = malloc(size))) { err = ERROR_OUTOFMEMORY; goto done; }
     cmd[0] = 0;
@@ -1031,6 +1032,7 @@ static BOOL child_start(iso_child *c, const nm_isolate_params *p, HANDLE job)
     if (ok && p->configure) ok = cmd_arg(cmd, size, "--configure");
     if (ok && p->config) ok = cmd_arg(cmd, size, "--config") && cmd_arg(cmd, size, p->config);
     if (ok && p->list) ok = cmd_arg(cmd, size, "--list");
+    for (int x = 0; ok && x < p->nextra; x++) ok = cmd_arg(cmd, size, p->extra[x]);
     if (ok) ok = cmd_arg(cmd, size, "--") && cmd_arg(cmd, size, c->e->dll);
     if (!ok) { err = ERROR_FILENAME_EXCED_RANGE; goto done; }
     ok = FALSE;

@@ -25,6 +25,10 @@ typedef struct nm_isolate_params {
     BOOL        configure;      /* --configure */
     const char *config;         /* --config FILE, or NULL */
     BOOL        list;           /* --list */
+    /* Further options every child gets as they are (--quota, --filter, --startup-*):
+     * the child runs the expert exactly as an in-process run would. */
+    const char *const *extra;
+    int         nextra;
 } nm_isolate_params;
 
 /* ---- parent ---------------------------------------------------------------------- */

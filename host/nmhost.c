@@ -16,6 +16,7 @@
 #include "nmshim.h"
 #include "report.h"
 #include "isolate.h"
+#include "dump.h"
 
 #ifdef _WIN64
 #define NMHOST_ARCH "x86_64"
@@ -54,6 +55,7 @@ typedef struct options {
     const char  *isolate_child; /* internal: this is such a child; its pipe handle */
     int          nexperts;
     const char **experts;
+    struct nm_engine_opts eng;  /* --protocols, --dump, --filter, --startup-* (dump.c) */
 } options;
 
 /* --help goes to stdout (asked for), usage errors to stderr (bad_usage). */
@@ -78,6 +80,13 @@ static void usage(FILE *out)
           "      --isolate          run each expert in a child process of its own, so an\n"
           "                         expert that ends or corrupts its process cannot end the\n"
           "                         run; same reports (no progress display)\n"
+          "      --protocols        list the protocols and their properties, then exit\n"
+          "      --dump N           print frame N's properties (level, protocol, label,\n"
+          "                         value), then exit\n"
+          "      --filter EXPR      display filter for experts that defer to it, e.g.\n"
+          "                         'TCP && IP:\"Source Address\" == 10.0.0.1' (README)\n"
+          "      --startup-frame N --startup-property PROTOCOL:LABEL [--startup-bit B]\n"
+          "                         start experts as a right click on that property would\n"
           "  -q, --quiet            no progress display\n"
           "      --help             this text\n"
           "      --version          version and architecture\n"
@@ -117,12 +126,14 @@ static int parse_options(int argc, char **argv, options *o)
     int i, m, only_files = 0;
     const char *v = NULL;
 
+    nm_engine_opts_init(&o->eng);
     o->experts = calloc((size_t)argc, sizeof(*o->experts));
     if (!o->experts) return bad_usage("out of memory", NULL);
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (only_files || a[0] != '-' || !a[1]) { o->experts[o->nexperts++] = a; continue; }
         if (!strcmp(a, "--"))                              { only_files = 1; continue; }
+        if ((m = nm_engine_opts_parse(&o->eng, argc, argv, &i))) { if (m < 0) return EXIT_USAGE; continue; }
         if (match(argc, argv, &i, NULL, "--help", NULL))    { usage(stdout); return EXIT_OK; }
         if (match(argc, argv, &i, NULL, "--version", NULL)) {
             printf("nmhost %s (nmshim, %s)\n", NMSHIM_VERSION_STRING, NMHOST_ARCH);
@@ -180,7 +191,7 @@ static int parse_options(int argc, char **argv, options *o)
         }
         return bad_usage("unknown option", a);
     }
-    if (!o->nexperts) return bad_usage("no expert DLL given", NULL);
+    if (!o->nexperts && !nm_engine_opts_standalone(&o->eng)) return bad_usage("no expert DLL given", NULL);
     return -1;
 }
 
@@ -792,12 +803,37 @@ int main(int argc, char **argv)
         params.capture = cap;
         /* NetMon passes the selected frame; a freshly opened capture has the first. */
         params.frame_number = 0;
+        if ((status = nm_engine_opts_apply(&o.eng, cap, &params)) >= 0) goto out;
+        status = EXIT_USAGE;
     }
 
     /* Load all before running any: a DLL that does not load is reported beside the
      * others instead of stopping the run. */
     if (o.isolate && !o.isolate_child) {
-        nm_isolate_params ip = { cappath, o.timeout_ms, o.configure, o.config, o.list };
+        /* what the children need to run each expert as this process would */
+        char quota[32], frame[16], bit[16];
+        const char *extra[12];
+        int nextra = 0;
+        nm_isolate_params ip = { cappath, o.timeout_ms, o.configure, o.config, o.list, extra, 0 };
+        snprintf(quota, sizeof(quota), "%llu", (unsigned long long)o.quota);
+        extra[nextra++] = "--quota";
+        extra[nextra++] = quota;
+        if (o.eng.filter) { extra[nextra++] = "--filter"; extra[nextra++] = o.eng.filter; }
+        if (o.eng.startup) {
+            snprintf(frame, sizeof(frame), "%lu", (unsigned long)o.eng.startup_frame);
+            extra[nextra++] = "--startup-frame";
+            extra[nextra++] = frame;
+            if (o.eng.startup_property) {
+                extra[nextra++] = "--startup-property";
+                extra[nextra++] = o.eng.startup_property;
+            }
+            if (o.eng.startup_bit >= 0) {
+                snprintf(bit, sizeof(bit), "%d", o.eng.startup_bit);
+                extra[nextra++] = "--startup-bit";
+                extra[nextra++] = bit;
+            }
+        }
+        ip.nextra = nextra;
         if (!nm_isolate_run(&ip, &r)) goto out;
     } else {
         load_all(&r, x);
@@ -837,7 +873,10 @@ out:
         if (x[i]) NmShimUnloadExpert(x[i]);
         free((void *)r.experts[i].events);
     }
-    if (cap) NmShimCloseCapture(cap);
+    if (cap) {
+        NmShimParseFrame(NULL, 0, NULL);     /* the host frame (dump.c) lets go first */
+        NmShimCloseCapture(cap);
+    }
     free(x);
     free(skip);
     free(r.experts);

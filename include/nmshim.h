@@ -112,6 +112,11 @@ typedef struct NMSHIM_RUN_PARAMS {
     SIZE_T     quota;           /* per-instance memory quota in bytes; 0: none */
     DWORD      startup_flags;   /* passed to Configure/Run (EXPERT_STARTUP_FLAG_*) */
     DWORD      frame_number;    /* EXPERTSTARTUPINFO.dwFrameNumber */
+    /* a right click's startup data (nmhost --startup-*): EXPERTSTARTUPINFO.hProtocol,
+     * .lpPropertyInst (must stay valid for the run: NmShimParseFrame's), .sBitfield */
+    HPROTOCOL      startup_protocol;
+    LPPROPERTYINST startup_property;
+    BYTE           startup_bit;
 } NMSHIM_RUN_PARAMS;
 
 typedef struct NMSHIM_RESULT {
@@ -166,6 +171,16 @@ DWORD WINAPI NmShimSetTimeouts(DWORD timeout_ms, DWORD grace_ms);
 
 /* Name of an exception code ("EXCEPTION_ACCESS_VIOLATION"), or NULL when unknown. */
 LPCSTR WINAPI NmShimExceptionName(DWORD code);
+
+/* ---- parser engine, host side (shim/frames.c, shim/filterapi.c) ----
+ * Frame n of the capture with its properties attached, as ExpertGetFrame with
+ * FLAGS_ATTACH_PROPERTIES gives it: the descriptor and everything it points to stay valid
+ * until the next NmShimParseFrame call (one host-wide table). NMERR_FRAME_NOT_FOUND past
+ * the end. A NULL capture lets go of the host's frame (call it before closing the capture). */
+DWORD WINAPI NmShimParseFrame(HNMCAPTURE capture, DWORD frame, LPEXPERTFRAMEDESCRIPTOR desc);
+/* The user's display filter, applied to experts that pass FLAGS_DEFER_TO_UI_FILTER: a copy
+ * of filter (the caller keeps its handle); NULL removes it. Set it before starting experts. */
+DWORD WINAPI NmShimSetDisplayFilter(HFILTER filter);
 
 #ifdef __cplusplus
 }

@@ -57,6 +57,28 @@ if [ ! -f "$NMSHIM_DEPS/cunit/CUnit/Headers/CUnit.h" ]; then
     say "CUnit source in $NMSHIM_DEPS/cunit"
 fi
 
+# --- 2b. test captures: Debian's tcpdump and wireshark source packages carry hundreds of
+# real captures (tests/check-properties.sh picks some); fetched, never committed.
+for pkg in tcpdump wireshark; do
+    [ -f "$NMSHIM_DEPS/$pkg/.nmshim-complete" ] && continue
+    src=/etc/apt/sources.list.d/nmshim-src.sources
+    if [ ! -f "$src" ]; then
+        sed 's/^Types:.*/Types: deb-src/' /etc/apt/sources.list.d/debian.sources > "$src"
+        apt-get update -qq >/dev/null || die "apt-get update (deb-src) failed"
+    fi
+    mkdir -p "$NMSHIM_DEPS"
+    tmp=$(mktemp -d "$NMSHIM_DEPS/.$pkg.XXXXXX")
+    # --download-only + dpkg-source -x of the orig tarball only: no Debian patches needed.
+    (cd "$tmp" && apt-get source -qq "$pkg" >/dev/null 2>&1) || { rm -rf "$tmp"; die "apt-get source $pkg failed"; }
+    d=$(find "$tmp" -maxdepth 1 -type d -name "$pkg-*" | head -n1)
+    [ -n "$d" ] || { rm -rf "$tmp"; die "$pkg source has an unexpected layout"; }
+    rm -rf "$NMSHIM_DEPS/$pkg"
+    mv "$d" "$NMSHIM_DEPS/$pkg"
+    rm -rf "$tmp"
+    touch "$NMSHIM_DEPS/$pkg/.nmshim-complete"
+    say "$pkg source (test captures) in $NMSHIM_DEPS/$pkg"
+done
+
 # --- 3. i386 chroot with 32-bit Wine, cached outside the repository ----------------
 if [ ! -f "$NMSHIM_ROOT32/.nmshim-complete" ]; then
     [ -n "$mirror" ] || die "cannot read the apt mirror from /etc/apt/sources.list.d/debian.sources"

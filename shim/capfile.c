@@ -6,6 +6,7 @@
 #include <string.h>
 #include "expert.h"
 #include "handles.h"
+#include "engine.h"
 
 struct NMSHIM_CAPTURE {
     HANDLE file;
@@ -118,6 +119,8 @@ int nm_capfile_attach(struct NMSHIM_CAPTURE *c, struct nm_run *r)
 void nm_capfile_detach(struct nm_run *r)
 {
     if (r->cursor) nm_cursor_free(r->cursor);
+    nm_engine_table_release(r->ptable);     /* every HFRAME of the run is stale now */
+    r->ptable = NULL;
     if (r->frame) HeapFree(GetProcessHeap(), 0, r->frame);
     r->cursor = NULL;
     r->frame = NULL;

@@ -265,6 +265,11 @@ static struct nm_run *run_new(struct nm_expert *e, const NMSHIM_RUN_PARAMS *para
     r->startup.Flags = params ? params->startup_flags : 0;
     r->startup.hCapture = params ? nm_handles_capture(params->capture) : NULL;   /* handles.h */
     r->startup.dwFrameNumber = params ? params->frame_number : 0;
+    if (params) {                       /* a right click's startup data (nmhost --startup-*) */
+        r->startup.hProtocol = params->startup_protocol;
+        r->startup.lpPropertyInst = params->startup_property;
+        r->startup.sBitfield.BitNumber = params->startup_bit;
+    }
     if (params && params->capture) nm_capfile_name(params->capture, r->startup.szCaptureFile,
                                                    sizeof(r->startup.szCaptureFile));
     r->status.Status = EXPERTSTATUS_STARTING;

@@ -27,6 +27,7 @@ struct nm_run {
     struct nm_cursor *cursor;
     BYTE *frame;                        /* FRAME header + data, handed to the expert */
     size_t frame_cap;
+    struct nm_ptable *ptable;           /* the key's frame table (engine.h), frames.c */
 };
 
 DWORD nm_expert_load(const char *path, struct nm_expert **out);

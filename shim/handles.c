@@ -10,6 +10,7 @@
  */
 #include <string.h>
 #include "handles.h"
+#include "engine.h"
 
 #define HCAP_TAG      0x80000000u
 #define HFRAME_BASE0  0x40000000u   /* first range: frame handles start at 0x80000001 */
@@ -152,8 +153,18 @@ int nm_handles_lookup_frame(HFRAME h, struct nm_hcap **out, DWORD *n)
 {
     ULONG_PTR v = (ULONG_PTR)h;
     DWORD i, idx;
+    void *hcap;
+    uint32_t fn;
 
     *out = NULL;
+    /* An HFRAME from ExpertGetFrame names the key's frame table (engine.h, below
+     * 0x80000000): it stands for frame fn of the capture that table reads. */
+    if ((v & 1) && v < 2ull * HFRAME_BASE0 + 1 && !nm_engine_frame_of(h, &hcap, &fn)) {
+        if (nm_handles_lookup_capture((HCAPTURE)hcap, out)) return -1;
+        if (fn >= (*out)->frames) { nm_handles_release(*out); *out = NULL; return -1; }
+        *n = fn;
+        return 0;
+    }
     if (!(v & 1) || v < 2ull * HFRAME_BASE0 + 1 || (ULONG_PTR)(DWORD)v != v) return -1;
     idx = (DWORD)((v - 1) / 2);
     AcquireSRWLockShared(&reg_lock);

@@ -34,109 +34,11 @@ VOID __cdecl SetMaxAmountOfProtocols(DWORD nMaxProtocols);
 DWORD WINAPI UnlockFramePropertyTable(HFRAME hFrame);
 DWORD WINAPI UnlockFrameText(HFRAME hFrame);
 
-/* FilterAddObject (nmapi.@) */
-DWORD WINAPI FilterAddObject(HFILTER hFilter,LPFILTEROBJECT2 lpFilterObject)
-{
-    NM_STUB();
-    return NMERR_INVALID_PARAMETER;
-}
-
-/* FindPropertyInstance (nmapi.@) */
-LPPROPERTYINST WINAPI FindPropertyInstance(HFRAME hFrame,HPROPERTY hProperty)
-{
-    NM_STUB();
-    return NULL;
-}
-
-/* FindPropertyInstanceRestart (nmapi.@) */
-LPPROPERTYINST WINAPI FindPropertyInstanceRestart(HFRAME hFrame,HPROPERTY hProperty,LPPROPERTYINST *lpRestartKey,WINBOOL DirForward)
-{
-    NM_STUB();
-    return NULL;
-}
-
-/* GetEnabledProtocols (nmapi.@) */
-LPPROTOCOLTABLE WINAPI GetEnabledProtocols(HCAPTURE hCapture)
-{
-    NM_STUB();
-    return NULL;
-}
-
-/* GetFrameRecognizeData (nmapi.@) */
-LPRECOGNIZEDATATABLE WINAPI GetFrameRecognizeData(HFRAME hFrame)
-{
-    NM_STUB();
-    return NULL;
-}
-
-/* GetPreviousProtocolOffsetByName (nmapi.@) */
-DWORD WINAPI GetPreviousProtocolOffsetByName(HFRAME hFrame,DWORD dwStartOffset,LPSTR szProtocolName,DWORD *pdwPreviousOffset)
-{
-    NM_STUB();
-    return NMERR_PROTOCOL_NOT_FOUND;
-}
-
-/* GetProperty (nmapi.@) */
-HPROPERTY WINAPI GetProperty(HPROTOCOL hProtocol,LPSTR PropertyName)
-{
-    NM_STUB();
-    return 0;
-}
-
-/* GetPropertyInfo (nmapi.@) */
-LPPROPERTYINFO WINAPI GetPropertyInfo(HPROPERTY hProperty)
-{
-    NM_STUB();
-    return NULL;
-}
-
 /* GetPropertyText (nmapi.@) */
 LPSTR WINAPI GetPropertyText(HFRAME hFrame,LPPROPERTYINST lpPI,LPSTR szBuffer,DWORD BufferSize)
 {
     NM_STUB();
     return NULL;
-}
-
-/* GetProtocolFromName (nmapi.@) */
-HPROTOCOL WINAPI GetProtocolFromName(LPSTR ProtocolName)
-{
-    NM_STUB();
-    return NULL;
-}
-
-/* GetProtocolInfo (nmapi.@) */
-LPPROTOCOLINFO WINAPI GetProtocolInfo(HPROTOCOL hProtocol)
-{
-    NM_STUB();
-    return NULL;
-}
-
-/* GetProtocolStartOffsetHandle (nmapi.@) */
-DWORD WINAPI GetProtocolStartOffsetHandle(HFRAME hFrame,HPROTOCOL hProtocol)
-{
-    NM_STUB();
-    return (DWORD)-1;
-}
-
-/* AddProperty (nmapi.@) */
-HPROPERTY WINAPI AddProperty(HPROTOCOL hProtocol,LPPROPERTYINFO PropertyInfo)
-{
-    NM_STUB();
-    return 0;
-}
-
-/* AttachPropertyInstance (nmapi.@) */
-WINBOOL WINAPI AttachPropertyInstance(HFRAME hFrame,HPROPERTY hProperty,DWORD Length,ULPVOID lpData,DWORD HelpID,DWORD Level,DWORD IFlags)
-{
-    NM_STUB();
-    return FALSE;
-}
-
-/* AttachPropertyInstanceEx (nmapi.@) */
-WINBOOL WINAPI AttachPropertyInstanceEx(HFRAME hFrame,HPROPERTY hProperty,DWORD Length,ULPVOID lpData,DWORD ExLength,ULPVOID lpExData,DWORD HelpID,DWORD Level,DWORD IFlags)
-{
-    NM_STUB();
-    return FALSE;
 }
 
 /* CCHeapAlloc (nmapi.@) */
@@ -174,35 +76,8 @@ DWORD WINAPI CreateHandoffTable(LPSTR secName,LPSTR iniFile,LPHANDOFFTABLE *hTab
     return 0;
 }
 
-/* CreatePropertyDatabase (nmapi.@) */
-DWORD WINAPI CreatePropertyDatabase(HPROTOCOL hProtocol,DWORD nProperties)
-{
-    NM_STUB();
-    return NMERR_INVALID_HPROTOCOL;
-}
-
-/* CreateProtocol (nmapi.@) */
-HPROTOCOL WINAPI CreateProtocol(LPSTR ProtocolName,LPENTRYPOINTS lpEntryPoints,DWORD cbEntryPoints)
-{
-    NM_STUB();
-    return NULL;
-}
-
 /* DestroyHandoffTable (nmapi.@) */
 VOID WINAPI DestroyHandoffTable(LPHANDOFFTABLE hTable)
-{
-    NM_STUB();
-}
-
-/* DestroyPropertyDatabase (nmapi.@) */
-DWORD WINAPI DestroyPropertyDatabase(HPROTOCOL hProtocol)
-{
-    NM_STUB();
-    return NMERR_INVALID_HPROTOCOL;
-}
-
-/* DestroyProtocol (nmapi.@) */
-VOID WINAPI DestroyProtocol(HPROTOCOL hProtocol)
 {
     NM_STUB();
 }
@@ -219,20 +94,6 @@ LPVOID WINAPI GetCCInstPtr(VOID)
 {
     NM_STUB();
     return NULL;
-}
-
-/* GetProtocolFromTable (nmapi.@) */
-HPROTOCOL WINAPI GetProtocolFromTable(LPHANDOFFTABLE hTable,DWORD ItemToFind,PDWORD_PTR lpInstData)
-{
-    NM_STUB();
-    return NULL;
-}
-
-/* GetProtocolStartOffset (nmapi.@) */
-DWORD WINAPI GetProtocolStartOffset(HFRAME hFrame,LPSTR ProtocolName)
-{
-    NM_STUB();
-    return (DWORD)-1;
 }
 
 /* SetCCInstPtr (nmapi.@) */
@@ -311,20 +172,6 @@ LPDWORD WINAPI VarLenSmallIntToDword(LPBYTE pValue,WORD ValueLen,WINBOOL fIsByte
     return NULL;
 }
 
-/* CreateFilter (nmapi.@) */
-HFILTER WINAPI CreateFilter(VOID)
-{
-    NM_STUB();
-    return NULL;
-}
-
-/* DestroyFilter (nmapi.@) */
-DWORD WINAPI DestroyFilter(HFILTER hFilter)
-{
-    NM_STUB();
-    return NMERR_INVALID_HFILTER;
-}
-
 /* DisableParserFilter (nmapi.@) */
 DWORD WINAPI DisableParserFilter(HFILTER hFilter,HPARSER hParser)
 {
@@ -360,20 +207,6 @@ LPPROTOCOLTABLE WINAPI EnumProtocols(VOID)
     return NULL;
 }
 
-/* FilterAttachesProperties (nmapi.@) */
-WINBOOL WINAPI FilterAttachesProperties(HFILTER hFilter)
-{
-    NM_STUB();
-    return FALSE;
-}
-
-/* FilterDuplicate (nmapi.@) */
-HFILTER WINAPI FilterDuplicate(HFILTER hFilter)
-{
-    NM_STUB();
-    return NULL;
-}
-
 /* FilterFindFrame (nmapi.@) */
 DWORD WINAPI FilterFindFrame(HFILTER hFilter,HCAPTURE hCapture,DWORD nFrame,STATUSPROC StatusProc,LPVOID UIInstance,DWORD TimeDelta,WINBOOL FilterDirection)
 {
@@ -392,13 +225,6 @@ HFRAME WINAPI FilterFindPropertyInstance(HFRAME hFrame, HFILTER hMasterFilter, H
 VOID WINAPI FilterFlushBits(HFILTER hFilter)
 {
     NM_STUB();
-}
-
-/* FilterFrame (nmapi.@) */
-DWORD WINAPI FilterFrame(HFRAME hFrame,HFILTER hFilter,HCAPTURE hCapture)
-{
-    NM_STUB();
-    return NMERR_NOT_SUPPORTED;
 }
 
 /* FrameRecognize (nmapi.@): prototype inferred from its @N and name */

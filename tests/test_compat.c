@@ -108,10 +108,23 @@ static int implemented_failure(const char *name, ULONG_PTR fill, ULONG_PTR *ret)
         { "EncodeSNMPObjectIdentifier", NMERR_INVALID_PARAMETER },
         { "IsValidSNMPObjectIdentifier", FALSE }, { "ObjectIdentifierContains", FALSE },
         { "AdjustSystemTime", 0 },
+        /* the parser engine's (shim/engine.c, props.c, filterapi.c) */
+        { "AddProperty", 0 }, { "AttachPropertyInstance", FALSE }, { "AttachPropertyInstanceEx", FALSE },
+        { "CreatePropertyDatabase", NMERR_INVALID_HPROTOCOL }, { "CreateProtocol", 0 },
+        { "DestroyPropertyDatabase", NMERR_INVALID_HPROTOCOL }, { "DestroyFilter", NMERR_INVALID_HFILTER },
+        { "FilterAddObject", NMERR_INVALID_HFILTER }, { "FilterAttachesProperties", FALSE },
+        { "FilterDuplicate", 0 }, { "FilterFrame", (DWORD)-1 }, { "FindPropertyInstance", 0 },
+        { "FindPropertyInstanceRestart", 0 }, { "GetFrameRecognizeData", 0 },
+        { "GetPreviousProtocolOffsetByName", NMERR_INVALID_PARAMETER }, { "GetProperty", 0 },
+        { "GetPropertyInfo", 0 }, { "GetProtocolFromName", 0 }, { "GetProtocolFromTable", 0 },
+        { "GetProtocolInfo", 0 }, { "GetProtocolStartOffset", (DWORD)-1 },
+        { "GetProtocolStartOffsetHandle", (DWORD)-1 },
     };
     size_t i;
 
     if (!strcmp(name, "BHSetLastError")) { *ret = fill; return 1; }
+    /* NULL is the engine's own table; a handle that is not a capture gets NULL */
+    if (!strcmp(name, "GetEnabledProtocols")) { *ret = 0; return fill != 0; }
     if (!strcmp(name, "AddressTypeToMacType")) { *ret = fill ? MAC_TYPE_UNKNOWN : MAC_TYPE_ETHERNET; return 1; }
     if (!strcmp(name, "CompareRawAddresses")) { *ret = fill ? (DWORD)-1 : 0; return 1; }
     for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
@@ -216,6 +229,10 @@ static void call_all(ULONG_PTR fill, const char *what)
          * contract leaves to the expert (memory.c writes it unguarded). */
         if (fill && !strncmp(sdk[i].name, "Expert", 6)) continue;
         got = call_export(fn, sdk[i].bytes, fill, &popped);
+        if (!strcmp(sdk[i].name, "CreateFilter") && got) {     /* a real filter: give it back */
+            DWORD (WINAPI *destroy)(HFILTER) = (DWORD (WINAPI *)(HFILTER))(void *)GetProcAddress(nm.dll, "DestroyFilter");
+            CHECK_MSG(destroy && destroy((HFILTER)got) == NMERR_SUCCESS, "DestroyFilter(CreateFilter())");
+        }
         CHECK_MSG(popped == (DWORD)(sdk[i].bytes < 0 ? 0 : sdk[i].bytes),
                   "%s (%s): popped %lu bytes, the SDK says %d", sdk[i].name, what, popped, sdk[i].bytes);
         if (stub_failure(sdk[i].name, &want) || implemented_failure(sdk[i].name, fill, &want)) {

@@ -101,7 +101,7 @@ static void test_framefuncs_capture_and_frames_agree(void)
     CHECK((st = f.GetCaptureTimeStamp(s.h)) != NULL);
     if (st) CHECK_MSG(st->wYear >= 1990 && st->wMonth >= 1 && st->wMonth <= 12, "year %u", st->wYear);
     CHECK_STR(f.GetCaptureComment(s.h), "");        /* data/sample.cap has no comment */
-    CHECK_EQ_PTR(f.GetFrame(s.h, 0), s.frame0);      /* GetFrame and ExpertGetFrame agree */
+    CHECK_EQ_PTR(f.GetFrame(s.h, 0), s.frame0);      /* one frame, one cookie, while open */
     CHECK_EQ_U(f.GetFrameTimeStamp(s.frame0), 0);
     for (n = 0; n < s.info.frames; n++) {
         HFRAME h = f.GetFrame(s.h, n);

@@ -68,7 +68,9 @@ BOOL WINAPI Run(HEXPERTKEY key, PEXPERTCONFIG config, PEXPERTSTARTUPINFO startup
     if ((err = ExpertGetFrame(key, GET_FRAME_NEXT_FORWARD, FLAGS_ATTACH_PROPERTIES,
                               INVALID_FRAME_NUMBER, NULL, &desc)))
         FAIL("ExpertGetFrame: %lu", err);
-    results.frame0 = desc.hFrame;
+    /* the capture's own frame cookie (valid until it closes), not desc.hFrame, which names
+     * this key's frame table and is valid until the next ExpertGetFrame */
+    results.frame0 = GetFrame(startup->hCapture, 0);
     if (GetFrameCaptureHandle(desc.hFrame) != startup->hCapture)
         FAIL("GetFrameCaptureHandle %p, startup hCapture %p", (void *)GetFrameCaptureHandle(desc.hFrame),
              (void *)startup->hCapture);
@@ -83,9 +85,15 @@ BOOL WINAPI Run(HEXPERTKEY key, PEXPERTCONFIG config, PEXPERTSTARTUPINFO startup
         GetFrameStoredLength(desc.hFrame) != f->nBytesAvail ||
         GetFrameTimeStamp(desc.hFrame) != f->TimeStamp)
         FAIL("GetFrameLength/StoredLength/TimeStamp");
-    if (GetFrame(startup->hCapture, 0) != desc.hFrame) FAIL("GetFrame(hCapture, 0) != hFrame");
-    /* Blrplate: CreateFilter (no engine yet: NULL, its documented failure) */
-    if (CreateFilter() != NULL) FAIL("CreateFilter stub returned a filter");
+    /* GetFrame's handle and ExpertGetFrame's name the same frame */
+    if (GetFrameNumber(results.frame0) != 0 || GetFrameFromFrameHandle(results.frame0) != f)
+        FAIL("GetFrame(hCapture, 0) is not ExpertGetFrame's frame 0");
+    /* Blrplate: CreateFilter, DestroyFilter */
+    {
+        HFILTER flt = CreateFilter();
+        if (!flt) FAIL("CreateFilter returned NULL");
+        if (DestroyFilter(flt) != NMERR_SUCCESS) FAIL("DestroyFilter of a new filter failed");
+    }
     BHSetLastError(NMERR_SUCCESS);
     if (GetFrameNumber(NULL) != (DWORD)-1 || BHGetLastError() != NMERR_INVALID_HFRAME)
         FAIL("GetFrameNumber(NULL): BHGetLastError %lu", BHGetLastError());

@@ -1,0 +1,122 @@
+/*
+ * engine.h - the parser engine (DESIGN.md §5): protocols, property databases, and the
+ * per-frame property tables that parsers fill through NetMon's own contract
+ * (CreateProtocol, AddProperty, AttachPropertyInstance[Ex], ENTRYPOINTS).
+ *
+ * Portable C: no Win32 here (nmparse.h), so the engine and the built-in parsers can be
+ * fuzzed natively. State lives in memory of the engine's own (malloc), never in an
+ * expert heap. Registries are filled once (nm_engine_init) and read-only afterwards.
+ *
+ * Handles: an HPROTOCOL is the address of an engine protocol slot, an HPROPERTY a
+ * cookie (tag, protocol, index), an HFRAME a cookie (slot, generation) of a frame table.
+ * Every one is checked against the registries before use (nm_engine_protocol, ...).
+ */
+#ifndef NM_ENGINE_H
+#define NM_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "nmparse.h"
+
+#define NM_MAX_PROTOCOLS        64     /* protocols the engine can hold */
+#define NM_MAX_FRAME_PROTOCOLS  32     /* protocols recognized in one frame (bounds loops) */
+#define NM_MAX_FRAME_PROPS      4096   /* property instances in one frame */
+#define NM_MAX_FRAME_SLOTS      256    /* frame tables alive at once (one per running key) */
+
+struct nm_protocol {
+    uint32_t magic;                    /* NM_PROTOCOL_MAGIC while created */
+    uint32_t index;
+    PROTOCOLINFO info;                 /* what GetProtocolInfo hands out */
+    ENTRYPOINTS ep;
+    PROPERTYINFO *props;               /* engine copies, db_cap entries */
+    DWORD db_cap;
+    DWORD nprops;                      /* live properties (= the database's nProperties) */
+    int registered;
+};
+
+/* The recognized protocols of one frame, in frame order. */
+struct nm_frame_proto {
+    struct nm_protocol *proto;
+    DWORD offset;                      /* from the start of the frame */
+    DWORD_PTR instdata;                /* the previous protocol's output (§3.6 of sdk-help) */
+};
+
+/* One frame's tables: built by nm_engine_parse, valid until the next parse on the table. */
+struct nm_ptable {
+    HFRAME hframe;                     /* cookie of this slot and generation */
+    uint32_t slot;
+    volatile uint32_t gen;             /* bumped by every parse and by release */
+    volatile int lock;                 /* spin lock: parse vs lookups from other threads */
+    int in_use;
+    int building;                      /* attach calls are accepted only while parsing */
+    int parsed;                        /* protocols recognized */
+    int attached;                      /* properties attached (not only recognized) */
+    uint32_t link_type;
+    uint32_t frame_number;
+    void *hcapture;                    /* HCAPTURE the frame comes from (handles.h), set by
+                                        * the table's owner: GetFrameNumber & co. on this HFRAME */
+    const BYTE *frame;
+    DWORD caplen;
+    DWORD mac_type;
+    struct nm_frame_proto prot[NM_MAX_FRAME_PROTOCOLS];
+    unsigned nprot;
+    unsigned cur_prot;                 /* the protocol whose AttachProperties runs */
+    PROPERTYINST *insts;
+    size_t ninsts, inst_cap;
+    BYTE *ex;                          /* PROPERTYINSTEX copies of this frame */
+    size_t ex_used, ex_cap;
+    PROPERTYTABLE *ptable;             /* header + NM_MAX_FRAME_PROTOCOLS inst tables */
+    RECOGNIZEDATATABLE *rtable;        /* header + NM_MAX_FRAME_PROTOCOLS entries */
+    int overflow;                      /* some attach was refused (limits, memory) */
+};
+
+/* Creates the built-in protocols and registers every protocol; idempotent, thread-safe. */
+void nm_engine_init(void);
+
+/* Registries (valid handles only; NULL / 0 otherwise). */
+struct nm_protocol *nm_engine_protocol(HPROTOCOL h);
+struct nm_protocol *nm_engine_protocol_by_name(const char *name);    /* case-insensitive */
+unsigned nm_engine_protocol_count(void);
+struct nm_protocol *nm_engine_protocol_at(unsigned i);
+PROPERTYINFO *nm_engine_property(HPROPERTY h, struct nm_protocol **owner);
+HPROPERTY nm_engine_property_by_label(struct nm_protocol *p, const char *label);
+const PROTOCOLTABLE *nm_engine_protocol_table(void);
+
+/* Frame tables: a slot per running key. acquire gives a fresh table (NULL when none is
+ * free), release invalidates every handle that pointed into it. */
+struct nm_ptable *nm_engine_table_acquire(void);
+void nm_engine_table_release(struct nm_ptable *t);
+/* The table an HFRAME names, locked; NULL for a forged or stale handle. */
+struct nm_ptable *nm_engine_table_lock(HFRAME h);
+void nm_engine_table_unlock(struct nm_ptable *t);
+
+/* Points the table at a new frame (caplen bytes of the given pcap link type) and gives
+ * it a new generation: the HFRAME returned; every earlier one is stale. Nothing parsed. */
+HFRAME nm_engine_table_load(struct nm_ptable *t, const BYTE *frame, DWORD caplen,
+                            uint32_t link_type, uint32_t frame_number);
+/* Both at once, under one lock (ExpertGetFrame with FLAGS_ATTACH_PROPERTIES, no filter). */
+HFRAME nm_engine_table_load_parse(struct nm_ptable *t, const BYTE *frame, DWORD caplen,
+                                  uint32_t link_type, uint32_t frame_number, int attach);
+/* Recognizes the frame's protocols and, with attach, attaches their properties; nothing
+ * when that is done already. Caller holds the table lock (nm_engine_table_lock). */
+void nm_engine_table_parse(struct nm_ptable *t, int attach);
+/* Reads and writes of a caller's memory by the parser contract's exports (CreateProtocol,
+ * AddProperty: a parser DLL is untrusted code): guarded in nmapi.dll (props.c), plain in
+ * the native fuzz build. strnlen gives (size_t)-1 and copy -1 for memory that faults. */
+size_t nm_engine_in_strnlen(const char *s, size_t max);
+int nm_engine_in_copy(void *dst, const void *src, size_t n);
+
+/* The frame number of a live HFRAME: 0, or -1 for a forged or stale one. */
+int nm_engine_frame_number(HFRAME h, uint32_t *n);
+/* The same, with the capture it comes from (the table's hcapture). */
+int nm_engine_frame_of(HFRAME h, void **capture, uint32_t *n);
+
+/* Lookups on a parsed table (caller holds the table lock). */
+LPPROPERTYINST nm_engine_find(struct nm_ptable *t, HPROPERTY h, LPPROPERTYINST after, int forward);
+int nm_engine_is_instance(const struct nm_ptable *t, const PROPERTYINST *pi);
+int nm_engine_has_protocol(const struct nm_ptable *t, const struct nm_protocol *p);
+
+/* Parser-side helpers shared by the built-in parsers. */
+HPROTOCOL nm_engine_builtin(const char *name);      /* GetProtocolFromName for parsers */
+
+#endif /* NM_ENGINE_H */
