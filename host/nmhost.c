@@ -1,6 +1,6 @@
 /*
  * nmhost.c - nmhost.exe: runs Network Monitor 2.x experts on a capture file, in NetMon's
- * role (DESIGN.md §4): options -> run plan (load, stored config, Configure, Run all at
+ * role (docs/design.md §4): options -> run plan (load, stored config, Configure, Run all at
  * once, timeouts) -> text and JSON reports (report.c). Everything that touches expert
  * code goes through nmapi.dll's host API (nmshim.h), which guards it.
  *
@@ -365,7 +365,7 @@ static BOOL config_load(const char *path, config_file *c)
                 if (hi < 0 || lo < 0) break;
                 data[i] = (BYTE)(hi << 4 | lo);
             }
-            /* RawConfigLength counts the whole block (expert-api.md §6.2 EXPERTCONFIG). */
+            /* RawConfigLength counts the whole block (docs/expert-api.md §6.2 EXPERTCONFIG). */
             if (i < len || ((EXPERTCONFIG *)data)->RawConfigLength != len) {
                 fprintf(stderr, "nmhost: %s:%lu: bad hex or length\n", path,
                         (unsigned long)lineno);
@@ -558,7 +558,7 @@ static void collect_events(HNMEXPERT x, nm_expert_report *e)
     e->nevents = i;
 }
 
-/* DESIGN.md §4 and the issue: 0 all done, 1 any other outcome, 2 bad input. */
+/* docs/design.md §4 and the issue: 0 all done, 1 any other outcome, 2 bad input. */
 static int exit_status(const nm_report *r)
 {
     DWORD i;
@@ -704,7 +704,7 @@ static void run_all(const options *o, nm_report *r, HNMEXPERT *x,
             over = stopping || (o->timeout_ms && now - started[i] >= o->timeout_ms);
             if (NmShimWaitExpert(x[i], 0) == NMERR_TIMEOUT) {
                 if (!over) continue;
-                /* Cooperative stop (DESIGN.md, Cancellation), requested without waiting
+                /* Cooperative stop (docs/design.md, Cancellation), requested without waiting
                  * (grace 0) so that experts timing out together get their grace periods
                  * side by side: TERMINATED if Run returns within STOP_GRACE_MS, else HUNG. */
                 if (!stop_at[i]) {

@@ -27,7 +27,7 @@ const char *nm_report_outcome_name(NMSHIM_OUTCOME outcome)
     return "unknown";
 }
 
-/* EXPERTSTATUSENUMERATION, in expert-api.md §2 order. */
+/* EXPERTSTATUSENUMERATION, in docs/expert-api.md §2 order. */
 const char *nm_report_state_name(DWORD state)
 {
     static const char *const names[] = { "inactive", "starting", "running", "problem",
@@ -465,7 +465,7 @@ static void json_fault(FILE *out, const NMSHIM_FAULT *f)
 }
 
 /* ISO 8601 layout without a zone: NetMon means SysTime relative to the capture
- * (expert-api.md §6.2 NMEVENTDATA), so no zone would be true. Printed as given, even
+ * (docs/expert-api.md §6.2 NMEVENTDATA), so no zone would be true. Printed as given, even
  * when the expert left it zero. */
 static void json_time(FILE *out, const SYSTEMTIME *t)
 {

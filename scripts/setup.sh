@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything nmshim needs on a Debian 12 machine, from Debian's own packages:
 # both MinGW-w64 compilers, Wine (64-bit), tshark, CUnit's source package, and a cached
-# i386 chroot with 32-bit Wine (see shared TOOLCHAIN.md: wine32:i386 cannot be installed
+# i386 chroot with 32-bit Wine (see docs/toolchain.md: wine32:i386 cannot be installed
 # on the host). Idempotent: a second run with everything present takes a few seconds.
 set -euo pipefail
 

@@ -2,7 +2,7 @@
  * blocks.c - the live-block table of one instance: pointer -> size last requested.
  *
  * Every pointer an expert hands back is looked up here before it reaches HeapFree,
- * HeapReAlloc or HeapSize, and is never dereferenced (DESIGN.md "Ownership without
+ * HeapReAlloc or HeapSize, and is never dereferenced (docs/design.md "Ownership without
  * trusting the pointer"). Open addressing, linear probing, load factor <= 1/2, deletion
  * by backward shift (no tombstones, so lookups of absent pointers stay short after any
  * number of frees: test_blocks_absent_after_churn). The slots come from the process
@@ -52,7 +52,7 @@ static void place(struct nm_blocks *t, uintptr_t p, size_t size)
 }
 
 /* Grows before the heap call, so that recording a new block can never fail after the
- * heap already handed it out (DESIGN.md: a failed call leaves everything as it was). */
+ * heap already handed it out (docs/design.md: a failed call leaves everything as it was). */
 int nm_blocks_reserve(struct nm_blocks *t, size_t extra)
 {
     struct nm_blocks old = *t;

@@ -1,5 +1,5 @@
 /*
- * engine.c - the parser engine (DESIGN.md §5, netmon-sdk-help.md §2-§3): protocol and
+ * engine.c - the parser engine (docs/design.md §5, docs/sdk-help.md §2-§3): protocol and
  * property registries, the per-frame tables, and the parser contract's own functions
  * (CreateProtocol, DestroyProtocol, CreatePropertyDatabase, DestroyPropertyDatabase,
  * AddProperty, AttachPropertyInstance, AttachPropertyInstanceEx).
@@ -13,10 +13,10 @@
  *    pointer; RECOGNIZED (no follow sets yet), CLAIMED and NULL end the frame. A returned
  *    pointer outside the frame or before the protocol, or a protocol handle that is not
  *    ours, ends the frame. At most NM_MAX_FRAME_PROTOCOLS protocols per frame.
- *  - Instance data (sdk-help §3.6): each protocol's AttachProperties gets the value that
+ *  - Instance data (docs/sdk-help.md §3.6): each protocol's AttachProperties gets the value that
  *    was in *lpInstData when its RecognizeFrame was entered.
  *  - One PROPERTYINSTTABLE per recognized protocol, a contiguous slice of the one
- *    instance array, in frame order (sdk-help §2.10).
+ *    instance array, in frame order (docs/sdk-help.md §2.10).
  *  - AttachPropertyInstanceEx copies the extended data during the call (it usually lives
  *    on the parser's stack); the instance has DataLength 0xFFFF and lpPropertyInstEx.
  */
@@ -65,7 +65,7 @@ void nm_engine_init(void)
     spin_lock(&init_lock);
     if (!init_done) {
         nm_parsers_create();                      /* CreateProtocol for every built-in */
-        for (i = 0; i < nprotocols; i++) {        /* then Register (sdk-help §3.1) */
+        for (i = 0; i < nprotocols; i++) {        /* then Register (docs/sdk-help.md §3.1) */
             struct nm_protocol *p = &protocols[i];
             if (p->magic == NM_PROTOCOL_MAGIC && !p->registered && p->ep.Register) {
                 p->registered = 1;
@@ -252,7 +252,7 @@ DWORD WINAPI DestroyPropertyDatabase(HPROTOCOL hProtocol)
 }
 
 /* Copies the PROPERTYINFO into the database and writes the new handle into the caller's
- * PROPERTYINFO.hProperty too: parsers read it back from their own table (legacy §3.1). */
+ * PROPERTYINFO.hProperty too: parsers read it back from their own table (docs/sdk-samples.md §3.1). */
 HPROPERTY WINAPI AddProperty(HPROTOCOL hProtocol, LPPROPERTYINFO PropertyInfo)
 {
     struct nm_protocol *p = nm_engine_protocol(hProtocol);

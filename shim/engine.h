@@ -1,5 +1,5 @@
 /*
- * engine.h - the parser engine (DESIGN.md §5): protocols, property databases, and the
+ * engine.h - the parser engine (docs/design.md §5): protocols, property databases, and the
  * per-frame property tables that parsers fill through NetMon's own contract
  * (CreateProtocol, AddProperty, AttachPropertyInstance[Ex], ENTRYPOINTS).
  *
@@ -38,7 +38,7 @@ struct nm_protocol {
 struct nm_frame_proto {
     struct nm_protocol *proto;
     DWORD offset;                      /* from the start of the frame */
-    DWORD_PTR instdata;                /* the previous protocol's output (§3.6 of sdk-help) */
+    DWORD_PTR instdata;                /* the previous protocol's output (docs/sdk-help.md §3.6) */
 };
 
 /* One frame's tables: built by nm_engine_parse, valid until the next parse on the table. */

@@ -1,6 +1,6 @@
 /*
  * events.c - ExpertIndicateStatus, ExpertSubmitEvent, ExpertGetStartupInfo (nmapi.@):
- * what a running expert tells the host (expert-api.md §4.6-4.8, DESIGN.md "Events and
+ * what a running expert tells the host (docs/expert-api.md §4.6-4.8, docs/design.md "Events and
  * status").
  *
  * Expert memory (text, the event and its strings, the startup-info buffer) is read or

@@ -7,7 +7,7 @@
  * (never the caller's), under a timeout; what would end the process or the thread is
  * turned into a fault by hooks.c, and so is a fault on a thread the expert created.
  * A fault ends the instance: its heap goes in one HeapDestroy (the documented promise,
- * expert-api.md §7) and the host carries on. The guard knows nothing about heaps; this
+ * docs/expert-api.md §7) and the host carries on. The guard knows nothing about heaps; this
  * file decides, and the outcome has one writer (the state machine below).
  */
 #include <stdarg.h>
@@ -372,7 +372,7 @@ static void load_fn(void *arg)
 }
 
 /* Exact names first, then the i686 stdcall spellings of an expert built without a
- * .def file (expert-api.md §5). */
+ * .def file (docs/expert-api.md §5). */
 static FARPROC resolve(HMODULE m, const char *name, int argbytes)
 {
     char alt[64];
@@ -520,7 +520,7 @@ DWORD nm_expert_load(const char *path, struct nm_expert **out)
     }
 
     /* Register gets a zeroed structure whose private members the host fills
-     * (expert-api.md §5.2); it works on a copy so a fault leaves e->info sane. The
+     * (docs/expert-api.md §5.2); it works on a copy so a fault leaves e->info sane. The
      * copy is in host memory that outlives a hung Register (the call's). */
     if (!(c = call_new(e, "Register", register_fn, &rc))) return NMERR_OUT_OF_MEMORY;
     memset(&info, 0, sizeof(info));
@@ -569,7 +569,7 @@ DWORD nm_expert_load(const char *path, struct nm_expert **out)
         return NMERR_EXPERT_REPORT_FAILED;
     }
     /* "The Version member ... must be zero": tolerated, as NetMon's own experts may
-     * not all have obeyed (expert-api.md §5.2 [INF]). */
+     * not all have obeyed (docs/expert-api.md §5.2 [INF]). */
     if (info.Version) WARN("%s: Register set Version %lu, expected 0\n", path, info.Version);
     e->registered = TRUE;
     return NMERR_SUCCESS;
@@ -604,7 +604,7 @@ static void configure_fn(void *arg)
     c->ret = c->fn(c->key, &c->config, c->startup, c->flags, NULL);
 }
 
-/* Headless Configure on its own key (expert-api.md §5.3), on a thread of its own under
+/* Headless Configure on its own key (docs/expert-api.md §5.3), on a thread of its own under
  * the entry timeout: a legacy Configure opening a modal dialog box is stopped and
  * reported HUNG instead of hanging the host. The returned block must be a live block of
  * that key and at least RawConfigLength bytes; it is copied out before the key's heap
@@ -932,7 +932,7 @@ DWORD nm_expert_start(struct nm_expert *e, const NMSHIM_RUN_PARAMS *params)
     EnterCriticalSection(&e->lock);
     e->call = c;
     LeaveCriticalSection(&e->lock);
-    /* One host-created thread per running expert (DESIGN.md "Threads"). */
+    /* One host-created thread per running expert (docs/design.md "Threads"). */
     if (!(c->thread = CreateThread(NULL, 0, call_thread, c, 0, NULL))) {
         err = GetLastError();
         e->call = NULL;
@@ -956,7 +956,7 @@ DWORD nm_expert_wait(struct nm_expert *e, DWORD timeout_ms)
     return NMERR_SUCCESS;
 }
 
-/* Cooperative stop (DESIGN.md "Cancellation"): the key answers NMERR_EXPERT_TERMINATE
+/* Cooperative stop (docs/design.md "Cancellation"): the key answers NMERR_EXPERT_TERMINATE
  * from now on. An expert still running after the grace period is "hung": its thread is
  * left alone (killing it could leave the loader or heap locks held), its heap stays
  * (the thread still uses it) and its DLL stays mapped; both go with the process. If it

@@ -1,12 +1,12 @@
 /*
  * filter.c - filter programs: checked postfix sequences of FILTEROBJECT2 actions,
- * evaluated on a frame's property table (netmon-sdk-help.md §1; README "Filters").
+ * evaluated on a frame's property table (docs/sdk-help.md §1; README "Filters").
  *
  * Choices where the help is silent:
  *  - operands are taken in the order they were pushed: PROPERTY, VALUE, GREATER means
  *    "property > value";
  *  - a comparison on a property is true when any instance of it in the frame satisfies
- *    it (bhfilter.h's comment on hProperty, sdk-help §1.5); an instance whose type cannot
+ *    it (bhfilter.h's comment on hProperty, docs/sdk-help.md §1.5); an instance whose type cannot
  *    be compared with the operand does not satisfy it;
  *  - PROPERTYEXIST takes the PROPERTY pushed just before it (the SDK's PropDist pushes
  *    PROPERTY, then PROPERTYEXIST with hProperty still set), otherwise its own hProperty;

@@ -1,5 +1,5 @@
 /*
- * filter.h - filter programs (netmon-sdk-help.md §1): the postfix sequence of FILTEROBJECT2s
+ * filter.h - filter programs (docs/sdk-help.md §1): the postfix sequence of FILTEROBJECT2s
  * an expert builds with FilterAddObject, checked as each object is added and evaluated on
  * a frame table (engine.h). Portable C: the exports (filterapi.c) copy the expert's
  * objects in under a guard and hand them over as plain values.

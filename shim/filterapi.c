@@ -1,6 +1,6 @@
 /*
  * filterapi.c - the filter exports (nmapi.@): CreateFilter, DestroyFilter, FilterDuplicate,
- * FilterAddObject, FilterFrame, FilterAttachesProperties (netmon-sdk-help.md §1, §1.5).
+ * FilterAddObject, FilterFrame, FilterAttachesProperties (docs/sdk-help.md §1, §1.5).
  *
  * An HFILTER is the address of a registered object that starts with a FILTERDESC2 (the
  * header's FilterGetUIInstanceData macro reads it); every handle is looked up in the

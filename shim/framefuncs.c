@@ -1,8 +1,8 @@
 /*
  * framefuncs.c - the frame and capture "common functions" (nmapi.@): GetFrame*,
  * GetCapture*, the address functions, FindNextFrame/FindPreviousFrame and the frame
- * locks, served from the same captures ExpertGetFrame reads (nmapi-exports.md §1,
- * netmon-sdk-help.md "Frames and captures").
+ * locks, served from the same captures ExpertGetFrame reads (docs/nmapi-functions.md §1,
+ * docs/sdk-help.md §4.1, §4.4)..
  *
  * Every HFRAME and HCAPTURE is decoded and checked in handles.c before use; bad ones get
  * the documented failure value and BHGetLastError() says NMERR_INVALID_HFRAME /
@@ -17,7 +17,7 @@
  *  - Addresses: MAC addresses on Ethernet, Token Ring and FDDI; IP and IP6 addresses
  *    behind Ethernet (Ethernet II, 802.1Q/802.1ad tags, SNAP), Token Ring/FDDI SNAP and raw IP frames.
  *    Written: the Type and the address bytes only, never Flags (a legacy ADDRESS is 16
- *    bytes, ADDRESS2 22: legacy-experts.md Appendix C).
+ *    bytes, ADDRESS2 22: docs/sdk-samples.md Appendix C).
  *  - FindNextFrame/FindPreviousFrame recognise ETHERNET, TOKENRING, FDDI, ARP, IP, IP6,
  *    ICMP, ICMP6, TCP and UDP by themselves (until the parser engine lands); the search
  *    covers 1,000 frames from OriginalFrameNumber (the documented default MAXLOOKBACK).

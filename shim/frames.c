@@ -1,6 +1,6 @@
 /*
  * frames.c - ExpertGetFrame (nmapi.@): serves the host's capture to a running expert
- * (expert-api.md §4.5, DESIGN.md "Frames").
+ * (docs/expert-api.md §4.5, docs/design.md "Frames").
  *
  * Our choices where the docs are silent (README "Frames"):
  *  - NEXT_FORWARD from INVALID_FRAME_NUMBER starts at frame 0; NEXT_BACKWARD from

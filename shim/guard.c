@@ -126,7 +126,7 @@ void nm_guard_module_of(ULONG_PTR address, char *module, size_t len, ULONG_PTR *
  *    __wine_dbg_get_channel_flags>", test_expert_stack_overflow_three_times). Whether it
  *    fits depends only on where the callee's frames fall in that page: luck, which the
  *    main-thread test had and the expert thread did not (the i686 probe died on the main
- *    thread too). SetThreadStackGuarantee alone cannot help (TOOLCHAIN.md): the guard
+ *    thread too). SetThreadStackGuarantee alone cannot help (docs/toolchain.md): the guard
  *    page already sits inside the guaranteed area.
  *  - msvcrt's _resetstkoflw (Wine) re-guards the page at the current stack pointer; the
  *    guard then walks down one fault per page and the next overflow again leaves only

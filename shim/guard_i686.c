@@ -3,7 +3,7 @@
  * record per call, RtlUnwind, then __builtin_longjmp back into nm_guard_call. Compiled
  * only in the i686 build (shim/CMakeLists.txt).
  *
- * Why (TOOLCHAIN.md "Catching faults in called code", measured under Wine 8): the FS:[0]
+ * Why (docs/toolchain.md "Catching faults in called code", measured under Wine 8): the FS:[0]
  * frame is frame based, so exceptions the callee handles itself (its own __try, C++
  * catch: their frames are pushed later, so searched first) stay its own; it is the
  * fastest normal path measured (2.3 ns); and its handler runs on the remaining stack, so

@@ -3,7 +3,7 @@
  * (mingw __try1/__except1) around the call, plus a vectored handler that takes only
  * STATUS_STACK_OVERFLOW. Compiled only in the x86_64 build (shim/CMakeLists.txt).
  *
- * Why two parts (TOOLCHAIN.md "Catching faults in called code", measured under Wine 8):
+ * Why two parts (docs/toolchain.md "Catching faults in called code", measured under Wine 8):
  *  - __try1 is frame based: exceptions that the called code handles itself (its own
  *    __try, C++ catch) never reach our filter, and Wine's RtlUnwindEx runs the callee's
  *    termination handlers on the way back to us.
@@ -150,7 +150,7 @@ static LONG CALLBACK overflow_handler(EXCEPTION_POINTERS *ep)
 }
 
 /* The __try1 filter. It must be a non-static, used symbol: the scope table names it in
- * assembler (TOOLCHAIN.md). Called by __C_specific_handler during the search pass with
+ * assembler (docs/toolchain.md). Called by __C_specific_handler during the search pass with
  * the exception and our scope's establisher frame. */
 LONG nm_guard_seh_filter(EXCEPTION_POINTERS *ep, void *frame);
 __attribute__((used)) LONG nm_guard_seh_filter(EXCEPTION_POINTERS *ep, void *frame)

@@ -1,7 +1,7 @@
 /*
  * handles.c - the registry behind HCAPTURE and HFRAME (handles.h): every handle an
  * expert or parser passes to a frame or capture function is decoded and checked here
- * before anything is touched, as keys are in instance.c (DESIGN.md "Keys", §5 "Handles
+ * before anything is touched, as keys are in instance.c (docs/design.md "Keys", §5 "Handles
  * given to experts ... are validated against the engine's registries before use").
  *
  * Locking: one SRW lock guards the slots (shared for lookups, exclusive to add or remove

@@ -2,7 +2,7 @@
  * instance.c - expert instances: the key registry, one private heap per instance, and
  * the memory workers behind ExpertAllocMemory & co.
  *
- * Keys (DESIGN.md "Keys"): an HEXPERTKEY is a cookie, never a pointer we dereference:
+ * Keys (docs/design.md "Keys"): an HEXPERTKEY is a cookie, never a pointer we dereference:
  *   bit 0 = 1 | slot (13 bits) | generation (the remaining bits)
  * Lookup is O(1): decode the slot, lock that slot's instance, compare the whole key. The
  * instance structs sit in chunks that are never freed, so even a stale or forged key
@@ -648,7 +648,7 @@ DWORD nm_instance_alloc(HEXPERTKEY key, SIZE_T size, void **out, const char **re
     if (inst->quota && block_cost(size) > inst->quota - inst->charged)
         return refuse(inst, "over the instance's quota", reason);
     if (nm_blocks_reserve(&inst->blocks, 1)) return refuse(inst, "block table full", reason);
-    /* Zero-filled (DESIGN.md, ours): deterministic; experts must not rely on it. A size
+    /* Zero-filled (docs/design.md, ours): deterministic; experts must not rely on it. A size
      * of 0 still gets a unique minimal block, as malloc(0) does on Windows. */
     if ((p = cache_take(inst->cache, size))) memset(p, 0, size);
     else if (!(p = HeapAlloc(inst->heap, HEAP_ZERO_MEMORY, heap_size(size))))
@@ -744,7 +744,7 @@ SIZE_T nm_instance_size(HEXPERTKEY key, const void *ptr)
     struct nm_instance *inst;
     size_t *known, size = 0;
 
-    /* No error channel (expert-api.md §4.4): keeps answering for stopped instances. */
+    /* No error channel (docs/expert-api.md §4.4): keeps answering for stopped instances. */
     if (nm_instance_enter(key, TRUE, &inst, NULL)) return 0;
     if ((known = nm_blocks_find(&inst->blocks, ptr))) size = *known;
     else nm_instance_bad_call(inst, NMERR_INVALID_PARAMETER, "size of a pointer that is not a live block");
@@ -763,7 +763,7 @@ SIZE_T nm_instance_block_size(HEXPERTKEY key, const void *ptr)
     return size;
 }
 
-/* The block is the expert's to realloc or free (expert-api.md §5.3), but it is the
+/* The block is the expert's to realloc or free (docs/expert-api.md §5.3), but it is the
  * host's allocation: not counted in allocs, and not a leak if still there at the end. */
 DWORD nm_instance_copy_in(HEXPERTKEY key, const void *data, SIZE_T len, void **out)
 {

@@ -1,6 +1,6 @@
 /*
  * memory.c - the four memory exports: ExpertAllocMemory, ExpertReallocMemory,
- * ExpertFreeMemory, ExpertMemorySize (expert-api.md §4.1-4.4, DESIGN.md behaviour table).
+ * ExpertFreeMemory, ExpertMemorySize (docs/expert-api.md §4.1-4.4, docs/design.md behaviour table).
  *
  * Each export is a thin wrapper: call the worker in instance.c (which validates the key
  * and the pointer's ownership before anything touches the heap), report the status

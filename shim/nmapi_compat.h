@@ -3,10 +3,10 @@
  * stubs.c, stubs_engine.c): the stub trace and prototypes of the nmapi.lib exports that
  * no header declares.
  *
- * How the undeclared prototypes were inferred (legacy-experts.md Appendix A gives each
+ * How the undeclared prototypes were inferred (docs/sdk-samples.md Appendix A gives each
  * export's i686 argument size; every prototype below pops exactly that many bytes):
  *  - HelperFormatUnicodeString, DecodeSNMPObjectIdentifier: the SDK sample PropDist
- *    declares them itself ("Magic prototype (in the kernel)", legacy-experts.md §0.3, §6.14).
+ *    declares them itself ("Magic prototype (in the kernel)", docs/sdk-samples.md §0.3, §6.14).
  *  - EncodeSNMPObjectIdentifier (@12): Decode's mirror: the data buffer first, its length
  *    in/out by pointer, the identifier last.
  *  - IsValidSNMPObjectIdentifier (@4): the one OBJECT_IDENTIFIER it checks.

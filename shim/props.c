@@ -2,7 +2,7 @@
  * props.c - the expert-facing protocol and property functions (nmapi.@): GetProtocolFromName,
  * GetProtocolInfo, GetEnabledProtocols, GetProperty, GetPropertyInfo, FindPropertyInstance,
  * FindPropertyInstanceRestart, GetProtocolStartOffset[Handle], GetPreviousProtocolOffsetByName,
- * GetFrameRecognizeData, GetProtocolFromTable (netmon-sdk-help.md §2.8, §3.6, §4.4).
+ * GetFrameRecognizeData, GetProtocolFromTable (docs/sdk-help.md §2.8, §3.6, §4.4).
  *
  * Every handle is checked against the engine's registries before use (engine.h); every
  * pointer from the caller is read under a guard (nm_safe_copy), with no lock held.
@@ -11,7 +11,7 @@
  *  - a restart key that is not an instance of this frame's table gives NULL; the found
  *    instance is written back through the key (the start is exclusive);
  *  - GetProtocolStartOffsetHandle fails with (DWORD)-1 (the help's "one (1)" is a typo:
- *    nmapi-exports.md §6), like GetProtocolStartOffset;
+ *    docs/nmapi-functions.md §6), like GetProtocolStartOffset;
  *  - a frame fetched without FLAGS_ATTACH_PROPERTIES is parsed when first asked.
  */
 #include <string.h>
@@ -70,7 +70,7 @@ LPPROTOCOLTABLE WINAPI GetEnabledProtocols(HCAPTURE hCapture)
     return (LPPROTOCOLTABLE)nm_engine_protocol_table();
 }
 
-/* GetProperty (nmapi.@): by PROPERTYINFO.Label (legacy-experts.md §3.2). */
+/* GetProperty (nmapi.@): by PROPERTYINFO.Label (docs/sdk-samples.md §3.2). */
 HPROPERTY WINAPI GetProperty(HPROTOCOL hProtocol, LPSTR PropertyName)
 {
     char label[NAME_MAX_LEN];
@@ -202,7 +202,7 @@ LPRECOGNIZEDATATABLE WINAPI GetFrameRecognizeData(HFRAME hFrame)
     return r;
 }
 
-/* GetProtocolFromTable (nmapi.@): a parser's hand-off table lookup (sdk-help §3.6). */
+/* GetProtocolFromTable (nmapi.@): a parser's hand-off table lookup (docs/sdk-help.md §3.6). */
 HPROTOCOL WINAPI GetProtocolFromTable(LPHANDOFFTABLE hTable, DWORD ItemToFind, PDWORD_PTR lpInstData)
 {
     HANDOFFTABLE tab;

@@ -6,7 +6,7 @@
  * the first subidentifier is 40 * arc1 + arc2, each subidentifier base 128, high bit =
  * more to come. Strict: no 0x80 padding, no truncated subidentifier, arcs fit a DWORD.
  *
- * PropDist (legacy-experts.md §2.1 "OIDToString") hands Decode an lpIdentifier array of
+ * PropDist (docs/sdk-samples.md §2.1 "OIDToString") hands Decode an lpIdentifier array of
  * (data length + 1) DWORDs, which always suffices (one arc per byte at most, plus one
  * for the first byte's two); Decode writes at most that many and sets Length to the arc
  * count.

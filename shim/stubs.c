@@ -1,7 +1,7 @@
 /*
  * stubs.c - documented stubs of the exports nmshim does not implement (nmapi.@): capture
  * creation and saving, the address database, expert groups, the host's expert UI,
- * ModifyFrame and the like (legacy-experts.md Appendix A; nmapi-exports.md §1).
+ * ModifyFrame and the like (docs/sdk-samples.md Appendix A; docs/nmapi-functions.md §1).
  *
  * Each stub traces one FIXME per function and returns the failure value its doc page
  * names, or, undocumented, NULL / FALSE / NMERR_NOT_SUPPORTED. No stub reads or writes

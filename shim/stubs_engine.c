@@ -1,16 +1,16 @@
 /*
  * stubs_engine.c - documented stubs of the protocol, property, filter, handoff and
- * parser-helper exports (nmapi.@): everything the parser engine will serve (DESIGN.md §5).
+ * parser-helper exports (nmapi.@): everything the parser engine will serve (docs/design.md §5).
  * Nothing else lives here: each function is deleted from this file when the engine
  * implements it (def/nmapi.def marks these lines "(engine)").
  *
  * Each stub traces one FIXME per function and returns the failure value its doc page
- * names (nmapi-exports.md §1), or, undocumented, NULL / FALSE / NMERR_NOT_SUPPORTED. No
+ * names (docs/nmapi-functions.md §1), or, undocumented, NULL / FALSE / NMERR_NOT_SUPPORTED. No
  * stub reads or writes any argument. Prototypes: MinGW's netmon.h where it declares the
  * function (the compiler checks ours against it), else inferred (nmapi_compat.h).
  */
 /* netmon.h declares FilterFindPropertyInstance without WINAPI, but nmapi.lib has it
- * stdcall with 36 bytes (legacy-experts.md §6.18): keep the header's declaration aside. */
+ * stdcall with 36 bytes (docs/sdk-samples.md §6.18): keep the header's declaration aside. */
 #define FilterFindPropertyInstance nm_netmon_h_FilterFindPropertyInstance
 #include "nmapi_compat.h"
 #undef FilterFindPropertyInstance

@@ -1,4 +1,4 @@
-/* trace.c - run-time switched tracing for nmapi.dll (NMAPI_TRACE=1|warn); see STYLE.md. */
+/* trace.c - run-time switched tracing for nmapi.dll (NMAPI_TRACE=1|warn); see docs/style.md. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -467,7 +467,7 @@ __attribute__((used)) LONG nm_test_own_filter(EXCEPTION_POINTERS *ep, void *fram
     own_declined++;
     return EXCEPTION_CONTINUE_SEARCH;
 }
-/* the one __try1 of this translation unit (fixed labels, TOOLCHAIN.md) */
+/* the one __try1 of this translation unit (fixed labels, docs/toolchain.md) */
 static __attribute__((noinline, noclone)) void own_scope_run(nm_guard_fn fn, void *ctx)
 {
     __try1(nm_test_own_filter)

@@ -1,6 +1,6 @@
 /*
  * test_memory.c - suite "memory" (shim/memory.c, through nmapi.dll): one test per row
- * of DESIGN.md's behaviour table, sizes, contents, bad keys, threads, and the end of an
+ * of docs/design.md's behaviour table, sizes, contents, bad keys, threads, and the end of an
  * instance. Out-parameters are poisoned before each call; result and out-parameter are
  * both checked, and the statistics afterwards.
  */

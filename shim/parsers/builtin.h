@@ -12,7 +12,7 @@
 #include "../engine.h"
 #include "parsers.h"
 
-/* Instance data between built-in protocols (RecognizeFrame's lpInstData, sdk-help §3.6):
+/* Instance data between built-in protocols (RecognizeFrame's lpInstData, docs/sdk-help.md §3.6):
  * bits 0-3 the Level of the protocol's summary (an ICMP-quoted header is one deeper),
  * bit 4 "a length follows", bit 5 "carried over TCP", bits 8-31 the bytes that belong to
  * the protocol (IP's payload length cuts Ethernet padding off). */

@@ -1,6 +1,6 @@
 /*
  * bench_memory.c - what the Expert*Memory exports cost next to the raw Win32 heap calls
- * they wrap, measured side by side in one run (a report, not a test: STYLE.md "Tests").
+ * they wrap, measured side by side in one run (a report, not a test: docs/style.md "Tests").
  *
  * nmapi.dll is loaded at run time from this exe's folder (LoadLibraryA + GetProcAddress),
  * so the measured path is the real exported one: the import thunk, the export, the key

@@ -4,7 +4,7 @@
  * nmapi-sdk.def), so it loads only if nmapi.dll exports every one of them undecorated.
  * Run checks that each import address table slot holds what GetProcAddress gives for the
  * name, then calls a few of the functions the way PropDist and Blrplate do
- * (legacy-experts.md §2): the capture from the frame, its total, the frame's number,
+ * (docs/sdk-samples.md §2): the capture from the frame, its total, the frame's number,
  * lengths and FRAME, CreateFilter, BHGetLastError. CompatResults() tells the tests.
  */
 #include <stdio.h>

@@ -1,7 +1,7 @@
 // cxx_throw.cpp - test expert in C++: throws and catches 1000 C++ exceptions inside
 // Run. They are the expert's own (SEH-based on x86_64), so the host's fault guard must
 // let every one of them reach the expert's catch block ("Faults that the expert
-// handles itself must stay the expert's", DESIGN.md).
+// handles itself must stay the expert's", docs/design.md).
 #include <windows.h>
 #include <netmon.h>
 #include <cstdio>

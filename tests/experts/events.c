@@ -1,6 +1,6 @@
 /* events.c - test expert: submits three events from ONE ExpertAllocMemory'd buffer,
  * rewriting its strings in place between submits, so the host must deep-copy each event
- * (DESIGN.md "Events and status"). Covers every NMCOLUMNTYPE, a 2000-character
+ * (docs/design.md "Events and status"). Covers every NMCOLUMNTYPE, a 2000-character
  * description, NULL optional strings, zero columns, and status text/percent limits. */
 #include <windows.h>
 #include <netmon.h>

@@ -1,6 +1,6 @@
 /* frames.c - test expert: walks the capture forward, then backward, then fetches
  * frame 0 directly, and reports the totals as status text and as one event. Pins the
- * ExpertGetFrame contract of DESIGN.md "Frames": frames numbered 0..N-1, forward from
+ * ExpertGetFrame contract of docs/design.md "Frames": frames numbered 0..N-1, forward from
  * INVALID_FRAME_NUMBER, NMERR_NO_MORE_FRAMES at either end. */
 #include <windows.h>
 #include <netmon.h>
@@ -14,7 +14,7 @@ __declspec(dllexport) BOOL WINAPI Run(HEXPERTKEY key, PEXPERTCONFIG config,
                                       PEXPERTSTARTUPINFO startup, DWORD flags, HWND wnd);
 
 /* An NMEVENTDATA with room for its two columns, on the stack. The columns must sit
- * exactly where NMEVENTDATA's Column[] starts (64 / 96 bytes, expert-api.md §6.1). */
+ * exactly where NMEVENTDATA's Column[] starts (64 / 96 bytes, docs/expert-api.md §6.1). */
 struct totals_event {
     NMEVENTDATA head;
     NMCOLUMNINFO column[2];

@@ -1,6 +1,6 @@
 /* threads.c - test expert: four threads of its own hammer the allocator with the same
  * key at once (4000 allocs, 4000 reallocs, 4000 frees, nothing left live), as an
- * expert may call the API from threads it creates (DESIGN.md "Threads"). */
+ * expert may call the API from threads it creates (docs/design.md "Threads"). */
 #include <windows.h>
 #include <netmon.h>
 #include <stdio.h>
