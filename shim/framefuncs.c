@@ -2,7 +2,7 @@
  * framefuncs.c - the frame and capture "common functions" (nmapi.@): GetFrame*,
  * GetCapture*, the address functions, FindNextFrame/FindPreviousFrame and the frame
  * locks, served from the same captures ExpertGetFrame reads (docs/nmapi-functions.md §1,
- * docs/sdk-help.md §4.1, §4.4)..
+ * docs/sdk-help.md §4.1, §4.4).
  *
  * Every HFRAME and HCAPTURE is decoded and checked in handles.c before use; bad ones get
  * the documented failure value and BHGetLastError() says NMERR_INVALID_HFRAME /
