@@ -6,7 +6,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 top=$(cd "$here/.." && pwd)
-bash "$here/setup.sh" || { echo "test: setup failed" >&2; exit 1; }
+bash "$here/setup.sh" --tests || { echo "test: setup failed" >&2; exit 1; }
 bash "$here/build.sh" i686 x86_64 || exit 1
 
 # Prepare both prefixes (created from nothing when missing, server and services detached,
