@@ -7,34 +7,18 @@
 # Exit: 0 all checks passed, 1 some failed (each failure printed with got/expected),
 # 77 skipped with the reason printed (CTest SKIP_RETURN_CODE), never counted as passed.
 set -u
-if [ $# -ne 2 ]; then echo "usage: $0 BIN_DIR ARCH" >&2; exit 2; fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-top=$(cd "$here/.." && pwd)
-bin=$(cd "$1" 2>/dev/null && pwd) || { echo "check-isolate: no folder $1" >&2; exit 1; }
-arch=$2
-case "$arch" in
-    x86_64) run=$top/scripts/wine64-run ;;
-    i686)   run=$top/scripts/wine32-run ;;
-    *) echo "check-isolate: ARCH must be i686 or x86_64" >&2; exit 2 ;;
-esac
-skip() { echo "SKIPPED: $*"; exit 77; }
+. "$here/check-lib.sh"
+nm_check_init check-isolate "$@"
 command -v python3 >/dev/null || skip "python3 not found (needed to read the JSON)"
-[ -f "$bin/nmhost.exe" ] || { echo "check-isolate: $bin/nmhost.exe not built" >&2; exit 1; }
-[ -f "$bin/t_iso_exit.dll" ] || skip "test experts not built in $bin (NMAPI_BUILD_TESTS=OFF?)"
+nm_check_built nmhost.exe
+nm_check_experts t_iso_exit.dll
 cap=$top/data/sample.cap
 [ -f "$cap" ] || skip "no sample capture at $cap"
-case "$bin" in "$top"/*) ;; *) [ "$arch" = i686 ] && skip "i686 runs need $bin under $top" ;; esac
 
-"$run" --prepare
-st=$?
-[ $st = 125 ] && skip "Wine for $arch is not available (wrapper exit 125)"
+nm_check_wine
 
 # Work files beside the exe: the i686 chroot only sees the repository.
-tmp=$bin/check-isolate.$$
-mkdir -p "$tmp" || exit 1
-trap 'rm -rf "$tmp"' EXIT
-failures=0 checks=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
 # nmhost NAME EXPECTED_RC ARGS...: nmhost.exe in BIN_DIR, stdout/stderr to $tmp/NAME.*,
 # exit status checked; the wall time in seconds is left in $secs.

@@ -9,33 +9,17 @@
 #   tests/check-lockfaults.sh BIN_DIR ARCH        (ARCH: i686 or x86_64)
 # Exit: 0 all checks passed, 1 some failed, 77 skipped with the reason printed.
 set -u
-if [ $# -ne 2 ]; then echo "usage: $0 BIN_DIR ARCH" >&2; exit 2; fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-top=$(cd "$here/.." && pwd)
-bin=$(cd "$1" 2>/dev/null && pwd) || { echo "check-lockfaults: no folder $1" >&2; exit 1; }
-arch=$2
-case "$arch" in
-    x86_64) run=$top/scripts/wine64-run ;;
-    i686)   run=$top/scripts/wine32-run ;;
-    *) echo "check-lockfaults: ARCH must be i686 or x86_64" >&2; exit 2 ;;
-esac
-skip() { echo "SKIPPED: $*"; exit 77; }
+. "$here/check-lib.sh"
+nm_check_init check-lockfaults "$@"
 command -v python3 >/dev/null || skip "python3 not found (needed to read the JSON)"
 command -v timeout >/dev/null || skip "timeout (coreutils) not found"
-[ -f "$bin/nmhost.exe" ] || { echo "check-lockfaults: $bin/nmhost.exe not built" >&2; exit 1; }
-[ -f "$bin/t_overflow_api.dll" ] || skip "test experts not built in $bin (NMAPI_BUILD_TESTS=OFF?)"
+nm_check_built nmhost.exe
+nm_check_experts t_overflow_api.dll
 cap=$top/data/sample.cap
 [ -f "$cap" ] || skip "no sample capture at $cap"
-case "$bin" in "$top"/*) ;; *) [ "$arch" = i686 ] && skip "i686 runs need $bin under $top" ;; esac
 
-"$run" --prepare
-[ $? = 125 ] && skip "Wine for $arch is not available (wrapper exit 125)"
-
-tmp=$bin/check-lockfaults.$$
-mkdir -p "$tmp" || exit 1
-trap 'rm -rf "$tmp"' EXIT
-failures=0 checks=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+nm_check_wine
 
 # case NAME EXPERT PYTHON [NMHOST OPTIONS...]: nmhost EXPERT t_ok.dll, bounded to 120 s;
 # expects exit status 1, then runs PYTHON with e (EXPERT's report), ok (t_ok's), d.

@@ -6,36 +6,16 @@
 # Exit: 0 all checks passed, 1 some failed (each failure printed with got/expected),
 # 77 skipped with the reason printed (CTest SKIP_RETURN_CODE), never counted as passed.
 set -u
-if [ $# -ne 2 ]; then echo "usage: $0 BIN_DIR ARCH" >&2; exit 2; fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-top=$(cd "$here/.." && pwd)
-bin=$(cd "$1" 2>/dev/null && pwd) || { echo "check-nmhost: no folder $1" >&2; exit 1; }
-arch=$2
-case "$arch" in
-    x86_64) run=$top/scripts/wine64-run ;;
-    i686)   run=$top/scripts/wine32-run ;;
-    *) echo "check-nmhost: ARCH must be i686 or x86_64" >&2; exit 2 ;;
-esac
-skip() { echo "SKIPPED: $*"; exit 77; }
+. "$here/check-lib.sh"
+nm_check_init check-nmhost "$@"
 command -v python3 >/dev/null || skip "python3 not found (needed to read the JSON)"
-[ -f "$bin/nmhost.exe" ] || { echo "check-nmhost: $bin/nmhost.exe not built" >&2; exit 1; }
-[ -f "$bin/t_ok.dll" ] || skip "test experts not built in $bin (NMAPI_BUILD_TESTS=OFF?)"
+nm_check_built nmhost.exe
+nm_check_experts t_ok.dll
 cap=$top/data/sample.cap
 [ -f "$cap" ] || skip "no sample capture at $cap"
-case "$bin" in "$top"/*) ;; *) [ "$arch" = i686 ] && skip "i686 runs need $bin under $top" ;; esac
 
-# Prepare the prefix (created when missing, server and services detached).
-"$run" --prepare
-st=$?
-[ $st = 125 ] && skip "Wine for $arch is not available (wrapper exit 125)"
-
-# Work files live beside the exe: the i686 chroot only sees the repository.
-tmp=$bin/check-nmhost.$$
-mkdir -p "$tmp" || exit 1
-trap 'rm -rf "$tmp"' EXIT
-failures=0 checks=0
-
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+nm_check_wine
 
 # nmhost NAME EXPECTED_RC ARGS...: runs nmhost.exe in BIN_DIR (experts named relative to
 # it), stdout to $tmp/NAME.out, stderr to $tmp/NAME.err, and checks the exit status.

@@ -11,35 +11,17 @@
 # Captures: data/sample.cap and files from Debian's tcpdump and wireshark source packages
 # (fetched by scripts/setup.sh into .deps). Exit: 0 no mismatch, 1 some, 2 usage, 77 skip.
 set -u
-if [ $# -ne 2 ]; then echo "usage: $0 BIN_DIR ARCH" >&2; exit 2; fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-top=$(cd "$here/.." && pwd)
-bin=$(cd "$1" 2>/dev/null && pwd) || { echo "check-properties: no folder $1" >&2; exit 1; }
-arch=$2
-case "$arch" in
-    x86_64) run=$top/scripts/wine64-run ;;
-    i686)   run=$top/scripts/wine32-run ;;
-    *) echo "check-properties: ARCH must be i686 or x86_64" >&2; exit 2 ;;
-esac
-skip() { echo "SKIPPED: $*"; exit 77; }
+. "$here/check-lib.sh"
+nm_check_init check-properties "$@"
 command -v python3 >/dev/null || skip "python3 not found"
 command -v tshark >/dev/null || skip "tshark not found (the reference decoder)"
 deps=${NMSHIM_DEPS:-$top/.deps}
 tcpd=$deps/tcpdump/tests
 wsc=$deps/wireshark/test/captures
 [ -d "$tcpd" ] && [ -d "$wsc" ] || skip "no tcpdump/wireshark test captures in $deps (run scripts/setup.sh)"
-for f in nmhost.exe t_propdump.dll t_filterwalk.dll; do
-    [ -f "$bin/$f" ] || { echo "check-properties: $bin/$f not built" >&2; exit 1; }
-done
-case "$bin" in "$top"/*) ;; *) [ "$arch" = i686 ] && skip "i686 runs need $bin under $top" ;; esac
-"$run" --prepare
-[ $? = 125 ] && skip "Wine for $arch is not available (wrapper exit 125)"
-
-tmp=$bin/check-properties.$$
-mkdir -p "$tmp" || exit 1
-failures=0
-trap '[ $failures = 0 ] && rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+nm_check_built nmhost.exe t_propdump.dll t_filterwalk.dll
+nm_check_wine
 
 # NetMon 2.x; VLAN (802.1ad + 802.1Q); IPv6 (extension headers, ICMPv6, routing header,
 # DCCP over IPv6); DNS over UDP and TCP (EDNS options, DNSSEC, a DNS+ICMP mix); TCP

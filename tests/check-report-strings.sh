@@ -9,21 +9,17 @@
 #   tests/check-report-strings.sh BIN_DIR ARCH
 # Exit 0 passed, 1 failed, 77 skipped (with the reason).
 set -u
-[ $# -eq 2 ] || { echo "usage: $0 BIN_DIR ARCH" >&2; exit 2; }
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-top=$(cd "$here/.." && pwd)
-bin=$(cd "$1" && pwd) || exit 1
-case "$2" in x86_64) run=$top/scripts/wine64-run ;; i686) run=$top/scripts/wine32-run ;;
-             *) echo "ARCH must be i686 or x86_64" >&2; exit 2 ;; esac
-command -v python3 >/dev/null || { echo "SKIPPED: python3 not found"; exit 77; }
-[ -f "$bin/t_hostile_strings.dll" ] || { echo "SKIPPED: test experts not built"; exit 77; }
-"$run" --prepare; [ $? = 125 ] && { echo "SKIPPED: Wine for $2 is not available"; exit 77; }
-tmp=$bin/check-report-strings.$$
-mkdir -p "$tmp" && trap 'rm -rf "$tmp"' EXIT
+. "$here/check-lib.sh"
+nm_check_init check-report-strings "$@"
+nm_check_tools python3
+nm_check_built nmhost.exe
+nm_check_experts t_hostile_strings.dll
+nm_check_wine
 (cd "$bin" && "$run" "$bin/nmhost.exe" -c "$top/data/sample.cap" t_hostile_strings.dll \
     -j "$tmp/r.json") >"$tmp/r.txt" 2>"$tmp/r.err"
 rc=$?
-[ $rc = 0 ] || { echo "FAIL: nmhost exited $rc"; head -5 "$tmp/r.err"; exit 1; }
+[ $rc = 0 ] || { fail "nmhost exited $rc"; head -5 "$tmp/r.err"; exit 1; }
 python3 - "$tmp/r.json" "$tmp/r.txt" <<'PY'
 import json, sys
 fmt = "%s%s%s%n%x%p %99999d"
@@ -60,3 +56,5 @@ for b in bad: print("FAIL:", b)
 print("check-report-strings: %d problems" % len(bad))
 sys.exit(1 if bad else 0)
 PY
+[ $? = 0 ] || failures=1
+[ $failures = 0 ]

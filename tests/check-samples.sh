@@ -7,38 +7,19 @@
 # Exit: 0 all matched, 1 a mismatch or a failed run (each printed), 2 bad usage,
 # 77 skipped with the reason printed (CTest SKIP_RETURN_CODE), never counted as passed.
 set -u
-if [ $# -ne 2 ]; then echo "usage: $0 BIN_DIR ARCH" >&2; exit 2; fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-top=$(cd "$here/.." && pwd)
-bin=$(cd "$1" 2>/dev/null && pwd) || { echo "check-samples: no folder $1" >&2; exit 1; }
-arch=$2
-case "$arch" in
-    x86_64) run=$top/scripts/wine64-run ;;
-    i686)   run=$top/scripts/wine32-run ;;
-    *) echo "check-samples: ARCH must be i686 or x86_64" >&2; exit 2 ;;
-esac
+. "$here/check-lib.sh"
+nm_check_init check-samples "$@"
 helper=$here/check-samples.py
-skip() { echo "SKIPPED: $*"; exit 77; }
 command -v python3 >/dev/null || skip "python3 not found (makes the capture, reads JSON)"
 command -v tshark >/dev/null || skip "tshark not found (the reference decoder)"
 command -v editcap >/dev/null || skip "editcap not found (makes the pcapng copies)"
-for f in nmhost.exe topusers.dll protodist.dll; do
-    [ -f "$bin/$f" ] || { echo "check-samples: $bin/$f not built" >&2; exit 1; }
-done
-case "$bin" in "$top"/*) ;; *) [ "$arch" = i686 ] && skip "i686 runs need $bin under $top" ;; esac
+nm_check_built nmhost.exe topusers.dll protodist.dll
 
-# Prepare the prefix (created when missing, server and services detached).
-"$run" --prepare
-[ $? = 125 ] && skip "Wine for $arch is not available (wrapper exit 125)"
+nm_check_wine
 
-# Work files live beside the exe: the i686 chroot only sees the repository.
-tmp=$bin/check-samples.$$
-mkdir -p "$tmp" || exit 1
-failures=0
 # Kept after a failure, for a look at the JSON and tshark files; removed otherwise.
 trap '[ $failures = 0 ] && rm -rf "$tmp"' EXIT
-
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
 # The captures: NAME:PATH. sample.cap is the other helpers' NetMon 2.x capture.
 captures=()

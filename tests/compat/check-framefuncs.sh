@@ -8,32 +8,14 @@
 #   tests/compat/check-framefuncs.sh BIN_DIR ARCH        (ARCH: i686 or x86_64)
 # Exit: 0 all matched, 1 a mismatch or a failed run, 2 bad usage, 77 skipped (reason printed).
 set -u
-if [ $# -ne 2 ]; then echo "usage: $0 BIN_DIR ARCH" >&2; exit 2; fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-top=$(cd "$here/../.." && pwd)
-bin=$(cd "$1" 2>/dev/null && pwd) || { echo "check-framefuncs: no folder $1" >&2; exit 1; }
-arch=$2
-case "$arch" in
-    x86_64) run=$top/scripts/wine64-run ;;
-    i686)   run=$top/scripts/wine32-run ;;
-    *) echo "check-framefuncs: ARCH must be i686 or x86_64" >&2; exit 2 ;;
-esac
-skip() { echo "SKIPPED: $*"; exit 77; }
+. "$here/../check-lib.sh"
+nm_check_init check-framefuncs "$@"
 command -v python3 >/dev/null || skip "python3 not found"
 command -v tshark >/dev/null || skip "tshark not found (the reference decoder)"
 command -v editcap >/dev/null || skip "editcap not found (makes the copies)"
-for f in compat_dump.exe t_compat_imports.dll nmapi.dll; do
-    [ -f "$bin/$f" ] || { echo "check-framefuncs: $bin/$f not built" >&2; exit 1; }
-done
-case "$bin" in "$top"/*) ;; *) [ "$arch" = i686 ] && skip "i686 runs need $bin under $top" ;; esac
-"$run" --prepare
-[ $? = 125 ] && skip "Wine for $arch is not available (wrapper exit 125)"
-
-tmp=$bin/check-framefuncs.$$
-mkdir -p "$tmp" || exit 1
-failures=0
-trap '[ $failures = 0 ] && rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+nm_check_built compat_dump.exe t_compat_imports.dll nmapi.dll
+nm_check_wine
 
 comment="nmshim compat: a capture comment"
 captures=("$top/data/sample.cap:")

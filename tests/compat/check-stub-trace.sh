@@ -6,18 +6,10 @@
 #   tests/compat/check-stub-trace.sh BIN_DIR ARCH
 # Exit: 0 ok, 1 mismatch, 2 bad usage, 77 skipped (reason printed).
 set -u
-if [ $# -ne 2 ]; then echo "usage: $0 BIN_DIR ARCH" >&2; exit 2; fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-top=$(cd "$here/../.." && pwd)
-bin=$(cd "$1" 2>/dev/null && pwd) || { echo "check-stub-trace: no folder $1" >&2; exit 1; }
-case "$2" in
-    x86_64) run=$top/scripts/wine64-run ;;
-    i686)   run=$top/scripts/wine32-run ;;
-    *) echo "check-stub-trace: ARCH must be i686 or x86_64" >&2; exit 2 ;;
-esac
-case "$bin" in "$top"/*) ;; *) [ "$2" = i686 ] && { echo "SKIPPED: i686 runs need $bin under $top"; exit 77; } ;; esac
-"$run" --prepare
-[ $? = 125 ] && { echo "SKIPPED: Wine for $2 is not available"; exit 77; }
+. "$here/../check-lib.sh"
+nm_check_init check-stub-trace "$@"
+nm_check_wine
 names() { sed -n '/^EXPORTS/,$p' "$1" | grep -E '^\s+[A-Za-z_]' | awk '{print $1}' | sed 's/@[0-9]*$//' | sort; }
 stubs=$(grep -E '^\s+[A-Za-z_].*; stub:' "$top/def/nmapi.def" | awk '{print $1}' | sed 's/@[0-9]*$//' | sort)
 want=$(comm -12 <(echo "$stubs") <(names "$here/nmapi-sdk.def"))
