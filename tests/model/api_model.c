@@ -7,7 +7,8 @@
  * Seeded, reproducible rounds. A round has 1..4 threads on 1..3 fresh keys (thread t uses
  * key t % keys). Each thread makes random calls: ExpertAllocMemory, ExpertReallocMemory,
  * ExpertFreeMemory, ExpertMemorySize, and ExpertGetFrame / ExpertIndicateStatus /
- * ExpertSubmitEvent / ExpertGetStartupInfo with bad keys; with its own live blocks and with
+ * ExpertSubmitEvent / ExpertGetStartupInfo with bad keys, and common functions (frame,
+ * capture, property, protocol and filter calls) with random handles; with its own live blocks and with
  * freed, interior, stack, read-only, random and foreign pointers; with valid, stale, random
  * and foreign keys; sizes from 0 to (SIZE_T)-1. A model predicts every return value, every
  * *pError and every ExpertMemorySize, and at the end of the round each key's statistics
@@ -56,11 +57,12 @@ static uint64_t mix(uint64_t *s)
 static unsigned below(uint64_t *s, unsigned n) { return (unsigned)(mix(s) % n); }
 
 /* ---- calls, as data (so a failing sequence can be replayed and shrunk) ----------------- */
-enum kind { K_ALLOC, K_REALLOC, K_FREE, K_SIZE, K_FRAME, K_STATUS, K_EVENT, K_STARTUP };
+enum kind { K_ALLOC, K_REALLOC, K_FREE, K_SIZE, K_FRAME, K_STATUS, K_EVENT, K_STARTUP, K_COMMON };
 enum ptr { P_OWN, P_NULL, P_FREED, P_INTERIOR, P_STACK, P_RODATA, P_RANDOM, P_FOREIGN };
 enum keyk { Q_OWN, Q_RANDOM, Q_STALE, Q_FOREIGN };
 static const char *const kind_names[] = { "Alloc", "Realloc", "Free", "Size", "GetFrame",
-                                          "IndicateStatus", "SubmitEvent", "GetStartupInfo" };
+                                          "IndicateStatus", "SubmitEvent", "GetStartupInfo",
+                                          "common" };
 static const char *const ptr_names[] = { "own", "NULL", "freed", "interior", "stack", "rodata",
                                          "random", "foreign" };
 static const char *const key_names[] = { "own", "random", "stale", "foreign" };
@@ -166,7 +168,8 @@ static struct op random_op(struct thread *t)
     else if (w < 50) o.kind = K_REALLOC;
     else if (w < 75) o.kind = K_FREE;
     else if (w < 90) o.kind = K_SIZE;
-    else o.kind = (unsigned char)(K_FRAME + below(r, 4));
+    else if (w < 96) o.kind = (unsigned char)(K_FRAME + below(r, 4));
+    else o.kind = K_COMMON;
     if (o.kind <= K_SIZE && below(r, 4) == 0) o.ptr = (unsigned char)(1 + below(r, 7));
     if (o.kind >= K_FRAME || below(r, 16) == 0) o.key = (unsigned char)(1 + below(r, 3));
     /* A freed pointer may be handed again, to another thread of the same key. */
@@ -356,6 +359,20 @@ static void step(struct thread *t, int i, struct keymodel *keys, int nkeys)
         /* a bad call (an ended key's statistics are not checked) */
         InterlockedIncrement64(&target->bad);
         return;
+    case K_COMMON: {
+        /* The common functions with random handles (this process opens no capture and
+         * makes no frame table, filter or protocol of its own: none can be valid). */
+        ULONG_PTR h = (ULONG_PTR)o->rnd, h2 = (ULONG_PTR)(o->rnd * 0x9e3779b97f4a7c15ull) | 1;
+        switch (o->pick % 7) {
+        case 0: if (GetFrameNumber((HFRAME)h) != (DWORD)-1) fail(t, i, "GetFrameNumber(random) succeeded"); break;
+        case 1: if (GetCaptureTotalFrames((HCAPTURE)h)) fail(t, i, "GetCaptureTotalFrames(random) succeeded"); break;
+        case 2: if (FindPropertyInstance((HFRAME)h, (HPROPERTY)h2)) fail(t, i, "FindPropertyInstance(random) succeeded"); break;
+        case 3: if (GetProtocolFromName((LPSTR)h)) fail(t, i, "GetProtocolFromName(random pointer) succeeded"); break;
+        case 4: if (GetPropertyInfo((HPROPERTY)h)) fail(t, i, "GetPropertyInfo(random) succeeded"); break;
+        case 5: if ((rc = DestroyFilter((HFILTER)h)) != NMERR_INVALID_HFILTER) fail(t, i, "DestroyFilter(random): %lu", rc); break;
+        default: if ((rc = FilterAddObject((HFILTER)h, NULL)) != NMERR_INVALID_HFILTER) fail(t, i, "FilterAddObject(random): %lu", rc); break;
+        }
+        return; }
     default: {
         EXPERTFRAMEDESCRIPTOR d;
         EXPERTSTARTUPINFO si;
