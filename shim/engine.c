@@ -606,16 +606,6 @@ void nm_engine_table_parse(struct nm_ptable *t, int attach_props)
     t->building = 0;
 }
 
-int nm_engine_frame_number(HFRAME h, uint32_t *n)
-{
-    struct nm_ptable *t = nm_engine_table_lock(h);
-
-    if (!t) return -1;
-    *n = t->frame_number;
-    nm_engine_table_unlock(t);
-    return 0;
-}
-
 int nm_engine_frame_of(HFRAME h, void **capture, uint32_t *n)
 {
     struct nm_ptable *t = nm_engine_table_lock(h);

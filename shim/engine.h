@@ -106,9 +106,8 @@ void nm_engine_table_parse(struct nm_ptable *t, int attach);
 size_t nm_engine_in_strnlen(const char *s, size_t max);
 int nm_engine_in_copy(void *dst, const void *src, size_t n);
 
-/* The frame number of a live HFRAME: 0, or -1 for a forged or stale one. */
-int nm_engine_frame_number(HFRAME h, uint32_t *n);
-/* The same, with the capture it comes from (the table's hcapture). */
+/* The frame number of a live HFRAME and the capture it comes from (the table's
+ * hcapture): 0, or -1 for a forged or stale handle. */
 int nm_engine_frame_of(HFRAME h, void **capture, uint32_t *n);
 
 /* Lookups on a parsed table (caller holds the table lock). */

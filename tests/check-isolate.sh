@@ -13,12 +13,10 @@ nm_check_init check-isolate "$@"
 command -v python3 >/dev/null || skip "python3 not found (needed to read the JSON)"
 nm_check_built nmhost.exe
 nm_check_experts t_iso_exit.dll
-cap=$top/data/sample.cap
-[ -f "$cap" ] || skip "no sample capture at $cap"
+nm_check_sample
 
 nm_check_wine
 
-# Work files beside the exe: the i686 chroot only sees the repository.
 
 # nmhost NAME EXPECTED_RC ARGS...: nmhost.exe in BIN_DIR, stdout/stderr to $tmp/NAME.*,
 # exit status checked; the wall time in seconds is left in $secs.

@@ -7,6 +7,7 @@
 #   nm_check_tools TOOL...         skip unless every tool is on PATH
 #   nm_check_built FILE...         fail unless every file is built in $bin
 #   nm_check_experts DLL...        skip unless the test experts are built (tests off?)
+#   nm_check_sample                $cap: the bundled capture (skip when it is missing)
 #   nm_check_wine                  prepare Wine (skip when it cannot start) and make $tmp,
 #                                  a work folder beside the exes (the i686 chroot sees only
 #                                  the checkout), removed at exit unless a check failed
@@ -49,6 +50,11 @@ nm_check_experts() {
     for f in "$@"; do
         [ -f "$bin/$f" ] || skip "test experts not built in $bin (NMAPI_BUILD_TESTS=OFF?)"
     done
+}
+
+nm_check_sample() {
+    cap=$top/data/sample.cap
+    [ -f "$cap" ] || skip "no sample capture at $cap"
 }
 
 nm_check_wine() {

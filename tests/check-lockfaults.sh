@@ -16,8 +16,7 @@ command -v python3 >/dev/null || skip "python3 not found (needed to read the JSO
 command -v timeout >/dev/null || skip "timeout (coreutils) not found"
 nm_check_built nmhost.exe
 nm_check_experts t_overflow_api.dll
-cap=$top/data/sample.cap
-[ -f "$cap" ] || skip "no sample capture at $cap"
+nm_check_sample
 
 nm_check_wine
 

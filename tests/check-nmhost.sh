@@ -12,8 +12,7 @@ nm_check_init check-nmhost "$@"
 command -v python3 >/dev/null || skip "python3 not found (needed to read the JSON)"
 nm_check_built nmhost.exe
 nm_check_experts t_ok.dll
-cap=$top/data/sample.cap
-[ -f "$cap" ] || skip "no sample capture at $cap"
+nm_check_sample
 
 nm_check_wine
 
