@@ -17,6 +17,7 @@
 #include "report.h"
 #include "isolate.h"
 #include "dump.h"
+#include "html.h"
 
 #ifdef _WIN64
 #define NMHOST_ARCH "x86_64"
@@ -48,6 +49,7 @@ typedef struct options {
     const char  *capture;       /* NULL: the bundled sample capture */
     const char  *json;          /* NULL: none; "-": stdout (then no text report) */
     const char  *config;        /* stored configurations, by DLL name */
+    const char  *html;          /* --html FILE: the HTML report (html.c); NULL: none */
     DWORD        timeout_ms;    /* 0: none */
     SIZE_T       quota;         /* --quota; DEFAULT_QUOTA unless given; 0: none */
     BOOL         configure, list, quiet;
@@ -68,6 +70,8 @@ static void usage(FILE *out)
           "                         bundled data\\sample.cap\n"
           "  -j, --json FILE        also write the JSON report to FILE; '-' writes it to\n"
           "                         stdout instead of the text report\n"
+          "      --html FILE        also write the HTML report to FILE: one self-contained\n"
+          "                         page (sortable event tables, charts), nothing fetched\n"
           "  -t, --timeout SECONDS  stop an expert entry point (DllMain, Register, Configure,\n"
           "                         Run) still running after SECONDS (it then has 2 s to\n"
           "                         return, or is reported as hung)\n"
@@ -156,6 +160,12 @@ static int parse_options(int argc, char **argv, options *o)
         if ((m = match(argc, argv, &i, "-j", "--json", &v))) {
             if (m < 0 || !*v) return bad_usage("option needs a file name (or -)", a);
             o->json = v;
+            continue;
+        }
+        if ((m = match(argc, argv, &i, NULL, "--html", &v))) {
+            /* a file only: stdout already carries the text or the JSON report */
+            if (m < 0 || !*v || !strcmp(v, "-")) return bad_usage("--html needs a file name", a);
+            o->html = v;
             continue;
         }
         if ((m = match(argc, argv, &i, NULL, "--config", &v))) {
@@ -754,7 +764,7 @@ int main(int argc, char **argv)
     BOOL *skip = NULL;
     HNMCAPTURE cap = NULL;
     NMSHIM_RUN_PARAMS params = { 0 };
-    FILE *json = NULL;
+    FILE *json = NULL, *html = NULL;
     char capbuf[MAX_PATH], err[512];
     const char *cappath = NULL;
     DWORD i, rc;
@@ -772,6 +782,10 @@ int main(int argc, char **argv)
         goto out;
     }
     if (o.json && !(json = open_json(o.json))) goto out;
+    if (o.html && !(html = fopen(o.html, "wb"))) {
+        fprintf(stderr, "nmhost: cannot write %s\n", o.html);
+        goto out;
+    }
 
     r.version = NMSHIM_VERSION_STRING;
     r.arch = NMHOST_ARCH;
@@ -858,10 +872,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "nmhost: writing %s failed\n", o.json);
         status = EXIT_USAGE;    /* no report for the tools that asked for one */
     }
+    if (html && nm_report_html(html, &r) < 0) {
+        fprintf(stderr, "nmhost: writing %s failed\n", o.html);
+        status = EXIT_USAGE;
+    }
 
 out:
     nm_isolate_child_end(status);
     if (json && json != stdout) fclose(json);
+    if (html) fclose(html);
     /* A hung entry point may hold a lock that unloading or ExitProcess needs (the
      * loader lock, if it is DllMain): the report is out, so end here. */
     if (any_hung(&r)) {
