@@ -14,15 +14,16 @@ die() { echo "setup: $*" >&2; exit 1; }
 say() { echo "setup: $*" >&2; }
 
 [ "$(id -u)" = 0 ] || die "must run as root (installs Debian packages and builds a chroot)"
-# --tests: also what only the test suite needs (the native fuzzers' clang runtime, the
-# test captures of Debian's tcpdump and wireshark source packages); scripts/test.sh asks.
+# --tests: also what only the test suite needs (the native fuzzers' clang runtime, headless
+# chromium for tests/check-html.sh, the test captures of Debian's tcpdump and wireshark
+# source packages); scripts/test.sh asks.
 tests=0
 [ "${1:-}" = --tests ] && tests=1
 
 packages=(gcc-mingw-w64-i686 gcc-mingw-w64-x86-64 g++-mingw-w64-i686 g++-mingw-w64-x86-64
           mingw-w64-tools binutils-mingw-w64-i686 binutils-mingw-w64-x86-64
           wine wine64 debootstrap cmake make tshark dpkg-dev python3 util-linux)
-[ $tests = 1 ] && packages+=(clang-14 libclang-rt-14-dev)
+[ $tests = 1 ] && packages+=(clang-14 libclang-rt-14-dev chromium)
 
 # The machine's own mirror, read at run time: never written into the repository.
 mirror=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)

@@ -1,0 +1,292 @@
+#!/usr/bin/env python3
+"""check-html.py - the Python half of tests/check-html.sh (standard library only).
+
+  check-html.py static REPORT.html REPORT.json   the file: self-contained, ASCII, one
+                                                 script, expert strings as text only, and
+                                                 every event table as the JSON has it
+  check-html.py png SHOT.png blank|page          a screenshot is blank / is a real page
+  check-html.py dom DUMP.html REPORT.html        the DOM after #selftest: the self-test
+                                                 passed, an event table is sorted
+Exit 0 when every check passed; otherwise one line per problem and exit 1.
+"""
+import html.parser
+import json
+import re
+import struct
+import sys
+import zlib
+
+problems = []
+
+
+def bad(msg):
+    problems.append(msg)
+
+
+def shown(s):
+    """An expert string as html.c shows it: control characters as \\xNN text."""
+    if s is None:
+        return ""
+    return "".join("\\x%02x" % ord(c) if ord(c) < 0x20 or ord(c) == 0x7f else c for c in s)
+
+
+class Page(html.parser.HTMLParser):
+    """Tables (by id: cells as (attrs, text)), <script> elements, dd texts by dt label."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tables, self.attrs_of = {}, {}
+        self.scripts, self.dl = [], []
+        self.table = self.row = self.cell = None
+        self.in_script = self.in_dt = self.in_dd = self.in_head = False
+        self.text = ""
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "script":
+            self.scripts.append(a)
+            self.in_script = True
+        elif tag == "table":
+            self.table = {"head": [], "rows": []}
+            self.tables[a.get("id", "table%d" % len(self.tables))] = self.table
+            self.attrs_of[a.get("id")] = a
+        elif tag in ("thead", "tbody"):
+            self.in_head = tag == "thead"
+        elif tag == "tr" and self.table is not None:
+            self.row = []
+        elif tag in ("td", "th") and self.row is not None:
+            self.cell = [a, ""]
+        elif tag in ("dt", "dd"):
+            self.text, self.in_dt, self.in_dd = "", tag == "dt", tag == "dd"
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self.in_script = False
+        elif tag in ("td", "th") and self.cell is not None:
+            self.row.append((self.cell[0], self.cell[1]))
+            self.cell = None
+        elif tag == "tr" and self.row is not None and self.table is not None:
+            if self.in_head:
+                self.table["head"] = self.row
+            else:
+                self.table["rows"].append(self.row)
+            self.row = None
+        elif tag == "table":
+            self.table = None
+        elif tag == "dt" and self.in_dt:
+            self.dl.append([self.text, None])
+            self.in_dt = False
+        elif tag == "dd" and self.in_dd:
+            if self.dl and self.dl[-1][1] is None:
+                self.dl[-1][1] = self.text
+            self.in_dd = False
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell[1] += data
+        if self.in_dt or self.in_dd:
+            self.text += data
+
+
+def parse(path):
+    p = Page()
+    p.feed(open(path, encoding="ascii").read())
+    p.close()
+    return p
+
+
+def union_columns(events):
+    """The column names of an expert's events in order of first appearance (html.c)."""
+    names = []
+    for ev in events:
+        seen = set()
+        for c in ev["columns"]:
+            if c["name"] in seen:
+                continue
+            seen.add(c["name"])
+            if c["name"] not in names and len(names) < 32:
+                names.append(c["name"])
+    return names
+
+
+def check_static(html_path, json_path):
+    raw = open(html_path, "rb").read()
+    if any(b > 0x7e or (b < 0x20 and b not in b"\r\n\t") for b in raw):
+        bad("the page is not plain ASCII")
+    text = raw.decode("ascii", "replace")
+    low = text.lower()
+    for s in ("http://", "https://", "<link", "<script src", "<iframe", "<img", "url(", "@import"):
+        if s in low:
+            bad("the page refers to something outside it: %r" % s)
+    if low.count("<script") != 1:
+        bad("%d <script elements, expected exactly the page's own one" % low.count("<script"))
+    if "<script>alert" in low or "\"<b>\"" in low:
+        bad("an expert's markup is live in the page")
+    for s in ("&lt;script&gt;alert(1)&lt;/script&gt;&amp;amp;", "t_hostile %s &quot;&lt;b&gt;&quot;",
+              "say &quot;hi&quot; \\ back\\slash &#39;&#39;", "caf&#xe9; &#xff;&#xfe;"):
+        if s not in text:
+            bad("escaped hostile string missing: %r" % s)
+    if "Content-Security-Policy" not in text or "default-src 'none'" not in text:
+        bad("no Content-Security-Policy forbidding fetches")
+    m = re.search(r"<script>(.*?)</script>", text, re.S)
+    if m and ("hostile" in m.group(1) or "%99999d" in m.group(1)):
+        bad("expert data inside the script")
+
+    page, d = parse(html_path), json.load(open(json_path, encoding="ascii"))
+    if page.scripts != [{}]:
+        bad("script elements %r" % page.scripts)
+    experts = page.tables.get("experts")
+    if not experts or len(experts["rows"]) != len(d["experts"]):
+        bad("summary table: %s rows for %d experts" % (experts and len(experts["rows"]), len(d["experts"])))
+    else:
+        for row, e in zip(experts["rows"], d["experts"]):
+            if row[2][1].strip() != e["outcome"]:
+                bad("summary of %s: outcome %r, JSON %r" % (e["dll"], row[2][1], e["outcome"]))
+    dl = {}
+    for k, v in page.dl:
+        dl.setdefault(k, []).append(v)
+    for i, e in enumerate(d["experts"]):
+        where = "expert %d (%s)" % (i + 1, e["dll"])
+        for k in ("vendor", "description"):
+            if e[k] is not None and shown(e[k]) not in dl.get(k, []):
+                bad("%s: %s %r not shown as text" % (where, k, shown(e[k])))
+        if e["status"] and shown(e["status"]["text"]) not in dl.get("text", []):
+            bad("%s: status text %r not shown as text" % (where, shown(e["status"]["text"])))
+        if e["fault"]:
+            f = e["fault"]
+            want = "%s+0x%x" % (f["module"], f["offset"])
+            if want not in dl.get("at", []):
+                bad("%s: fault panel lacks %r" % (where, want))
+            if f["access"] and not any(a.startswith(f["access"] + " of ") for a in dl.get("access", [])):
+                bad("%s: fault panel lacks the %s access" % (where, f["access"]))
+        t = page.tables.get("events-%d" % (i + 1))
+        if not e["events"]:
+            if t:
+                bad("%s: an events table without events" % where)
+            continue
+        if not t:
+            bad("%s: no events table" % where)
+            continue
+        names = union_columns(e["events"])
+        head = [c[1] for c in t["head"]]
+        want = ["#", "severity", "source", "name", "description"] + [shown(n) for n in names]
+        if [h for h in head if h != "time" and h != "other columns"] != want:
+            bad("%s: table header %r, expected %r" % (where, head, want))
+            continue
+        if len(t["rows"]) != len(e["events"]):
+            bad("%s: %d rows for %d events" % (where, len(t["rows"]), len(e["events"])))
+            continue
+        base = head.index(shown(names[0])) if names else 0
+        for r, (row, ev) in enumerate(zip(t["rows"], e["events"])):
+            if shown(ev["name"]) != row[3][1] and len(ev["name"] or "") <= 240:
+                bad("%s row %d: name %r, expected %r" % (where, r + 1, row[3][1], shown(ev["name"])))
+            for c in ev["columns"]:
+                if c["name"] not in names:
+                    continue
+                a, txt = row[base + names.index(c["name"])]
+                v = c["value"]
+                if isinstance(v, bool) or v is None:
+                    continue
+                if isinstance(v, (int, float)):
+                    if "data-v" not in a or float(a["data-v"]) != float(v):
+                        bad("%s row %d %r: data-v %r, JSON %r" % (where, r + 1, c["name"], a.get("data-v"), v))
+                elif c["type"] == "string" and txt != shown(v):
+                    bad("%s row %d %r: %r, expected %r" % (where, r + 1, c["name"], txt, shown(v)))
+
+
+def decode_png(path):
+    """(width, height, bytes per pixel, rows) of an 8-bit RGB/RGBA PNG (Chromium's)."""
+    d = open(path, "rb").read()
+    if d[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG")
+    pos, idat, hdr = 8, b"", None
+    while pos < len(d):
+        n, t = struct.unpack(">I4s", d[pos:pos + 8])
+        if t == b"IHDR":
+            hdr = struct.unpack(">IIBBBBB", d[pos + 8:pos + 8 + n])
+        elif t == b"IDAT":
+            idat += d[pos + 8:pos + 8 + n]
+        pos += 12 + n
+    w, h, depth, ctype, _, _, interlace = hdr
+    if depth != 8 or interlace or ctype not in (2, 6):
+        raise ValueError("unexpected PNG layout %r" % (hdr,))
+    bpp = 3 if ctype == 2 else 4
+    raw, stride = zlib.decompress(idat), w * bpp
+    rows, prev, p = [], bytearray(stride), 0
+    for _ in range(h):
+        f, line = raw[p], bytearray(raw[p + 1:p + 1 + stride])
+        p += 1 + stride
+        if f == 1:
+            for i in range(bpp, stride):
+                line[i] = (line[i] + line[i - bpp]) & 255
+        elif f == 2:
+            for i in range(stride):
+                line[i] = (line[i] + prev[i]) & 255
+        elif f == 3:
+            for i in range(stride):
+                line[i] = (line[i] + ((line[i - bpp] if i >= bpp else 0) + prev[i]) // 2) & 255
+        elif f == 4:
+            for i in range(stride):
+                a = line[i - bpp] if i >= bpp else 0
+                b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(bytes(line))
+        prev = line
+    return w, h, bpp, rows
+
+
+def check_png(path, want):
+    w, h, bpp, rows = decode_png(path)
+    count = {}
+    for r in rows:
+        for i in range(0, len(r), bpp):
+            px = r[i:i + 3]
+            count[px] = count.get(px, 0) + 1
+    colours = count.keys()
+    share = 1 - max(count.values()) / float(w * h)    # not the background (commonest) colour
+    blank = len(colours) < 64 or share < 0.01
+    print("%s: %dx%d, %d colours, %.1f %% of pixels not background" % (path, w, h, len(colours), 100 * share))
+    if (want == "blank") != blank:
+        bad("%s: expected %s, got %s" % (path, want, "blank" if blank else "a page"))
+
+
+def check_dom(dump_path, html_path):
+    text = open(dump_path, encoding="utf-8", errors="replace").read()
+    m = re.search(r'<p id="selftest">([^<]*)</p>', text)
+    if not m or not m.group(1).startswith("selftest: ok"):
+        bad("self-test: %r" % (m.group(1) if m else "no outcome in the DOM (did the script run?)"))
+    if "<script>alert" in text.lower():
+        bad("an expert's markup is live in the DOM")
+    dom = Page()
+    dom.feed(text)
+    sorted_ids = [i for i, a in dom.attrs_of.items() if a.get("data-selftest") == "sorted"]
+    if len(sorted_ids) != 1 or not sorted_ids[0].startswith("events-"):
+        bad("sorted event tables in the DOM: %r" % sorted_ids)
+        return
+    tid = sorted_ids[0]
+    col = int(dom.attrs_of[tid]["data-selftest-column"])
+    head = dom.tables[tid]["head"][col]
+    if head[0].get("data-type") != "num" or head[0].get("aria-sort") != "ascending":
+        bad("%s column %d: header %r" % (tid, col, head))
+    def values(rows):   # html.c: a number's exact value is data-v, the text otherwise
+        return [float(r[col][0].get("data-v", r[col][1])) for r in rows if r[col][0].get("data-v", r[col][1])]
+    got, before = values(dom.tables[tid]["rows"]), values(parse(html_path).tables[tid]["rows"])
+    print("%s column %d %r: file order %s, after the click %s" % (tid, col, head[1], before, got))
+    if got != sorted(got) or sorted(got) != sorted(before) or got == before or len(got) < 2:
+        bad("%s column %d not sorted by the click: %r (file order %r)" % (tid, col, got, before))
+
+
+def main():
+    if len(sys.argv) != 4 or sys.argv[1] not in ("static", "png", "dom"):
+        sys.exit(__doc__)
+    try:
+        {"static": check_static, "png": check_png, "dom": check_dom}[sys.argv[1]](*sys.argv[2:])
+    except Exception as ex:     # a parse error is a failed check, with its reason
+        bad("%s: %r" % (type(ex).__name__, ex))
+    for p in problems:
+        print("FAIL:", p)
+    sys.exit(1 if problems else 0)
+
+
+main()

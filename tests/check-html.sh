@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# check-html.sh - nmhost --html (host/html.c, host/REPORT.md "The HTML report"): the sample
+# experts, a faulting one and t_hostile_strings on the sample capture, in-process and with
+# --isolate. The file must be self-contained (nothing fetched: no http(s) reference, no
+# <script src>, no <link>), pure ASCII, with every expert string escaped as text and every
+# event table as the JSON report has it (tests/check-html.py static). Then Debian's
+# chromium, headless: the page loads with no console message at all, a screenshot of it is
+# not blank, and opened as FILE#selftest its script sorts every table both ways by clicks
+# and leaves one event table sorted, which the dumped DOM must show in order.
+# The browser checks prove they can fail on every run: a control page with a script error
+# and nothing to show must be caught (console error, blank screenshot) first.
+#   tests/check-html.sh BIN_DIR ARCH
+# Exit 0 passed, 1 failed, 77 skipped (with the reason). Without a working chromium the
+# check fails under CI (CI set), and is skipped with the reason elsewhere.
+# The screenshot of the report is left at BIN_DIR/check-html.png, for people to look at.
+set -u
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/check-lib.sh"
+nm_check_init check-html "$@"
+nm_check_tools python3
+nm_check_built nmhost.exe topusers.dll protodist.dll propdist.dll
+nm_check_experts t_hostile_strings.dll t_crash_after_alloc.dll
+nm_check_sample
+
+# The browser is what this check is about: in CI its absence is a failure, not a skip.
+no_browser() {
+    if [ -n "${CI:-}" ]; then echo "FAIL: $* (CI: chromium is required, scripts/setup.sh --tests installs it)"; exit 1; fi
+    skip "$*"
+}
+command -v chromium >/dev/null || no_browser "chromium not found (apt-get install chromium)"
+command -v timeout >/dev/null || no_browser "timeout (coreutils) not found"
+nm_check_wine
+
+# nmhost NAME EXPECTED_RC ARGS...: nmhost.exe in BIN_DIR, output in $tmp/NAME.*.
+nmhost() {
+    local name=$1 want=$2 rc
+    shift 2
+    checks=$((checks + 1))
+    (cd "$bin" && exec "$run" "$bin/nmhost.exe" "$@") >"$tmp/$name.out" 2>"$tmp/$name.err"
+    rc=$?
+    [ "$rc" = "$want" ] && return 0
+    fail "$name: nmhost $* exited $rc, expected $want"
+    sed 's/^/    stderr: /' "$tmp/$name.err" | head -5
+    return 1
+}
+
+# pycheck NAME ARGS...: tests/check-html.py ARGS, its findings printed on failure.
+pycheck() {
+    local name=$1
+    shift
+    checks=$((checks + 1))
+    python3 "$here/check-html.py" "$@" >"$tmp/$name.py.out" 2>&1 ||
+        { fail "$name: $(grep -m1 FAIL "$tmp/$name.py.out" || tail -1 "$tmp/$name.py.out")";
+          sed 's/^/    /' "$tmp/$name.py.out" | head -20; return 1; }
+    sed "s/^/    $name: /" "$tmp/$name.py.out"
+}
+
+# chrome NAME ARGS... : headless chromium (flags measured in docs/toolchain.md), its own
+# profile and HOME under $tmp, stderr (with the console, --enable-logging) in
+# $tmp/NAME.log, stdout in $tmp/NAME.stdout. Returns chromium's status.
+chrome() {
+    local name=$1
+    shift
+    mkdir -p "$tmp/home"
+    HOME=$tmp/home XDG_CONFIG_HOME=$tmp/home XDG_CACHE_HOME=$tmp/home \
+        timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run \
+        --no-default-browser-check --disable-extensions --disable-sync \
+        --user-data-dir="$tmp/profile-$name" --enable-logging=stderr --v=0 "$@" \
+        >"$tmp/$name.stdout" 2>"$tmp/$name.log" </dev/null
+}
+
+# Chromium logs every console message (errors, uncaught exceptions, CSP refusals) as
+# "...:CONSOLE..." with --enable-logging=stderr; the report writes none, so any is a fault.
+console_lines() {
+    grep -E ':CONSOLE|Uncaught|Content Security Policy' "$tmp/$1.log"
+}
+
+# ---- the reports ------------------------------------------------------------------------
+C=(-q -c "$cap")
+experts=(topusers.dll protodist.dll propdist.dll t_crash_after_alloc.dll t_hostile_strings.dll)
+nmhost report 1 "${C[@]}" "${experts[@]}" --html "$tmp/r.html" -j "$tmp/r.json" &&
+    pycheck static "static" "$tmp/r.html" "$tmp/r.json"
+nmhost isolated 1 "${C[@]}" --isolate topusers.dll t_hostile_strings.dll t_crash_after_alloc.dll \
+    --html "$tmp/iso.html" -j "$tmp/iso.json" &&
+    pycheck static-isolate static "$tmp/iso.html" "$tmp/iso.json"
+# --list has no capture and no run: the page still says what each DLL registered.
+nmhost list 0 --list topusers.dll t_hostile_strings.dll --html "$tmp/list.html" &&
+    { checks=$((checks + 1)); grep -q '&lt;script&gt;alert' "$tmp/list.html" && grep -q 'b-loaded' "$tmp/list.html" ||
+      fail "list: the --list page lacks the escaped vendor or the loaded badge"; }
+# The HTML report is a file: '-' (stdout has the text or JSON report) and an unwritable
+# path are refused before anything runs.
+nmhost dash 2 "${C[@]}" topusers.dll --html -
+nmhost unwritable 2 "${C[@]}" topusers.dll --html "$tmp/no/such/folder/r.html"
+
+[ -s "$tmp/r.html" ] || { echo "check-html: no report to load, $failures failed"; exit 1; }
+
+# ---- the browser: first prove it notices a broken page ----------------------------------
+printf '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>control</title></head><body>\n<script>\nreport(;\n</script>\n</body></html>\n' \
+    >"$tmp/control.html"
+chrome control --window-size=1280,900 --screenshot="$tmp/control.png" "file://$tmp/control.html"
+rc=$?
+[ $rc = 0 ] && [ -s "$tmp/control.png" ] ||
+    no_browser "chromium --headless does not run here (exit $rc): $(grep -v -e dbus -e vaapi "$tmp/control.log" | tail -2)"
+checks=$((checks + 1))
+console_lines control >/dev/null || fail "control: a script error went unnoticed (console logging does not work)"
+pycheck control-png png "$tmp/control.png" blank
+
+# ---- the report: loads clean, looks like a page, sorts ----------------------------------
+chrome load --window-size=1280,900 --screenshot="$tmp/r.png" "file://$tmp/r.html" ||
+    fail "load: chromium exited $?"
+checks=$((checks + 1))
+if console_lines load >"$tmp/load.console"; then
+    fail "load: console messages: $(head -3 "$tmp/load.console")"
+fi
+[ -s "$tmp/r.png" ] && cp "$tmp/r.png" "$bin/check-html.png"
+pycheck screenshot png "$tmp/r.png" page
+
+chrome selftest --dump-dom "file://$tmp/r.html#selftest" || fail "selftest: chromium exited $?"
+checks=$((checks + 1))
+if console_lines selftest >"$tmp/selftest.console"; then
+    fail "selftest: console messages: $(head -3 "$tmp/selftest.console")"
+fi
+pycheck sort dom "$tmp/selftest.stdout" "$tmp/r.html"
+
+echo "check-html: $checks checks, $failures failed (screenshot: $bin/check-html.png)"
+[ $failures = 0 ]
