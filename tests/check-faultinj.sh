@@ -193,6 +193,16 @@ nmhost trace-frames 1 "${C[@]}" --stop-at-frame 3 --trace-file "$tmp/frames.txt"
 has trace-frames "$tmp/frames.txt" "^nmapi:trace:[0-9a-f]{4}:ExpertGetFrame key $ptr, direction 1, flags 0, frame 1, filter 0{8,16}, desc $ptr -> frame 2, error 0\$"
 has trace-frames "$tmp/frames.txt" "^nmapi:trace:[0-9a-f]{4}:ExpertGetFrame key $ptr, direction 1, flags 0, frame 2, filter 0{8,16}, desc $ptr -> frame 3, error 125\$"
 
+# Properties and filters: the engine's functions an expert calls are traced too.
+if [ -f "$bin/t_filterwalk.dll" ]; then
+    nmhost trace-props 0 "${C[@]}" --trace-file "$tmp/props.txt" t_filterwalk.dll
+    has trace-props "$tmp/props.txt" ":GetProtocolFromName TCP -> $ptr\$"
+    has trace-props "$tmp/props.txt" ":GetProperty protocol $ptr, Source Port -> $ptr\$"
+    has trace-props "$tmp/props.txt" ":FindPropertyInstanceRestart frame $ptr, property $ptr, key $ptr \\(was $ptr\\), forward 1 -> $ptr\$"
+    has trace-props "$tmp/props.txt" ":FilterAddObject filter $ptr, object $ptr -> 0\$"
+    has trace-props "$tmp/props.txt" ":CreateFilter -> $ptr\$"
+fi
+
 # --trace (stderr) and --trace=warn: warn shows only the warnings (t_double_free's
 # second free), none of the trace lines.
 nmhost trace-all 0 "${C[@]}" --trace t_double_free.dll
