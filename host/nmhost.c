@@ -1030,6 +1030,7 @@ out:
     free(skip);
     free(r.experts);
     free(o.experts);
-    if (o.trace_file) NmShimSetTrace(o.trace >= 0 ? (DWORD)o.trace : 0, NULL, 0);  /* closed */
+    /* The file is closed; nothing traced after it lands on stderr instead. */
+    if (o.trace_file) NmShimSetTrace(NMSHIM_TRACE_ERRORS, NULL, 0);
     return status;
 }

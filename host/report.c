@@ -285,17 +285,21 @@ static void text_injection_run(FILE *out, const nm_injection *in)
     fputc('\n', out);
 }
 
-/* One expert's line: what was injected into it. */
+/* One expert's line: what was injected into it (only what was asked for). */
 static void text_injected(FILE *out, const nm_report *r, const nm_expert_report *e)
 {
     const NMSHIM_INJECTED *j = &e->injected;
+    const nm_injection *in = &r->injection;
     char b1[24], b2[24];
-    if (!injection_on(&r->injection) || !e->have_injected) return;
-    fprintf(out, "  injected: %s allocation failure%s (of %s calls counted)",
-            u64str(j->alloc_failures, b1), j->alloc_failures == 1 ? "" : "s",
-            u64str(j->alloc_calls, b2));
-    if (j->stop_injected) fprintf(out, ", stop at frame %lu", (unsigned long)j->stop_frame);
-    else if (r->injection.stop_at_frame_set) fputs(", no stop (the frame was never asked for)", out);
+    if (!injection_on(in) || !e->have_injected) return;
+    fputs("  injected:", out);
+    if (in->fail_alloc || in->fail_alloc_every)
+        fprintf(out, " %s allocation failure%s (of %s calls counted)%s",
+                u64str(j->alloc_failures, b1), j->alloc_failures == 1 ? "" : "s",
+                u64str(j->alloc_calls, b2), in->stop_at_frame_set ? "," : "");
+    if (j->stop_injected) fprintf(out, " stop at frame %lu", (unsigned long)j->stop_frame);
+    else if (in->stop_at_frame_set)
+        fprintf(out, " no stop (frame %lu was never asked for)", (unsigned long)in->stop_at_frame);
     fputc('\n', out);
 }
 
