@@ -60,7 +60,6 @@ DWORD nm_run_event(struct nm_run *r, DWORD index, const NMEVENTDATA **event);
 size_t nm_run_max_text(void);
 /* ExpertGetFrame is about to return frame n (frames.c, instance lock held): with
  * --stop-at-frame n, the key is stopped now and NMERR_EXPERT_TERMINATE is the answer. */
-static inline DWORD nm_run_frame_stop(struct nm_run *r, DWORD n);
 DWORD nm_run_frame_stop_slow(struct nm_run *r, DWORD n);
 static inline DWORD nm_run_frame_stop(struct nm_run *r, DWORD n)
 {
