@@ -6,8 +6,9 @@
  *     u32 type, u32 length, length bytes of payload
  * all integers little-endian, every string a u32 length (0xffffffff: NULL) and its bytes
  * without NUL. The child writes HELLO, then STAGE marks (and STATUS snapshots while Run
- * runs), then INFO, RESULT, one EVENT per event, and END. Expert code runs in the child
- * and can write to the pipe too, so the parent trusts nothing: every record is bounded
+ * runs), then INFO, RESULT, INJECTED (fault injection's counts), one EVENT per event,
+ * and END. Expert code runs in the child and can write to the pipe too, so the parent
+ * trusts nothing: every record is bounded
  * (RECORD_MAX, a child's total CHILD_MAX), every length, count and enum the report
  * relies on is checked against what it must be, and anything else makes that child's
  * outcome a fault
@@ -52,7 +53,8 @@
 
 enum record_type {
     REC_HELLO = 1, REC_STAGE, REC_STATUS, REC_INFO, REC_RESULT, REC_EVENT, REC_END,
-    REC_CRASH                       /* an exception no guard caught: code, address, access */
+    REC_CRASH,                      /* an exception no guard caught: code, address, access */
+    REC_INJECTED                    /* after RESULT: what fault injection did (nmhost.c) */
 };
 
 /* ---- encoding (child) -------------------------------------------------------------- */
@@ -172,6 +174,16 @@ static void put_result(wbuf *b, const nm_expert_report *e)
     put_u64(b, m->cached_blocks); put_u64(b, m->cached_bytes);
     put_u32(b, r->events);
     put_u32(b, r->elapsed_ms);
+}
+
+/* REC_INJECTED: NMSHIM_INJECTED (--fail-alloc, --stop-at-frame: issue 14 §2). */
+static void put_injected(wbuf *b, const nm_expert_report *e)
+{
+    put_u32(b, (DWORD)e->have_injected);
+    put_u64(b, e->injected.alloc_calls);
+    put_u64(b, e->injected.alloc_failures);
+    put_u32(b, (DWORD)e->injected.stop_injected);
+    put_u32(b, e->injected.stop_frame);
 }
 
 /* The union is sent as its raw bytes except for strings: the printers only follow
@@ -331,6 +343,19 @@ static void get_result(rbuf *c, nm_expert_report *e)
     m->cached_blocks = get_u64(c); m->cached_bytes = get_u64(c);
     r->events = get_u32(c);
     r->elapsed_ms = get_u32(c);
+}
+
+static void get_injected(rbuf *c, nm_expert_report *e)
+{
+    memset(&e->injected, 0, sizeof(e->injected));
+    e->have_injected = get_small(c, 2);
+    e->injected.alloc_calls = get_u64(c);
+    e->injected.alloc_failures = get_u64(c);
+    e->injected.stop_injected = get_small(c, 2);
+    e->injected.stop_frame = get_u32(c);
+    /* Never more failures than calls counted: that would be no report of ours. */
+    if (e->injected.alloc_failures > e->injected.alloc_calls) c->bad = TRUE;
+    if (c->bad) e->have_injected = FALSE;
 }
 
 #define ALIGN_UP(n) (((n) + 15) & ~(size_t)15)
@@ -623,6 +648,9 @@ void nm_isolate_child_send(const nm_report *r)
     at = begin_record(&b, REC_RESULT);
     put_result(&b, e);
     end_record(&b, at);
+    at = begin_record(&b, REC_INJECTED);
+    put_injected(&b, e);
+    end_record(&b, at);
     /* Events one record each, written in batches of about a megabyte. */
     for (i = 0; i < e->nevents; i++) {
         if (!e->events[i]) continue;
@@ -655,6 +683,7 @@ typedef struct iso_child {
     int        stage;
     ULONGLONG  stage_at, started, run_at, end_at;
     BOOL       running, done, hello, got_result, got_end, have_status, killed, crashed;
+    BOOL       got_injected;        /* REC_INJECTED came (after RESULT, before EVENTs) */
     BOOL       crash_seen;
     DWORD      crash_code, crash_access;
     ULONGLONG  crash_address, crash_target, crash_base;
@@ -761,6 +790,14 @@ static void child_record(iso_child *c, DWORD type, const BYTE *p, size_t len)
         if (c->got_result) { child_reject(c, "two results"); break; }
         get_result(&r, c->e);
         c->got_result = !r.bad;
+        break;
+    case REC_INJECTED:
+        if (!c->got_result || c->got_injected || c->nev) {
+            child_reject(c, "injection record out of place");
+            break;
+        }
+        get_injected(&r, c->e);
+        c->got_injected = !r.bad;
         break;
     case REC_EVENT:
         if (!c->got_result || c->nev >= c->e->result.events) {
@@ -898,6 +935,7 @@ static void child_finish(iso_child *c)
     if (c->bad[0]) {
         /* Keep nothing it said but its name: the channel is not to be believed. */
         e->configured = e->config_loaded = FALSE;
+        e->have_injected = FALSE;
         snprintf(why, sizeof(why), "%s", c->bad);
         parent_fault(c, "CHILD_BAD_RESULT", 0,
                      "the child process sent a malformed report (%s); result discarded", why);

@@ -58,6 +58,9 @@ typedef struct options {
     int          nexperts;
     const char **experts;
     struct nm_engine_opts eng;  /* --protocols, --dump, --filter, --startup-* (dump.c) */
+    nm_injection inject;        /* --fail-alloc, --fail-alloc-every, --stop-at-frame */
+    int          trace;         /* --trace[=warn]: NMSHIM_TRACE_*; -1: not given */
+    const char  *trace_file;    /* --trace-file FILE, or NULL */
 } options;
 
 /* --help goes to stdout (asked for), usage errors to stderr (bad_usage). */
@@ -91,6 +94,18 @@ static void usage(FILE *out)
           "                         'TCP && IP:\"Source Address\" == 10.0.0.1' (README)\n"
           "      --startup-frame N --startup-property PROTOCOL:LABEL [--startup-bit B]\n"
           "                         start experts as a right click on that property would\n"
+          "      --fail-alloc N     the Nth ExpertAllocMemory/ExpertReallocMemory call of\n"
+          "                         each expert instance fails (NMERR_OUT_OF_MEMORY), to\n"
+          "                         test an expert's error paths; N from 1\n"
+          "      --fail-alloc-every K  every Kth such call fails; K from 1\n"
+          "      --stop-at-frame N  the stop request arrives when Run asks for frame N (0 is\n"
+          "                         the first): that ExpertGetFrame call and every later\n"
+          "                         call return NMERR_EXPERT_TERMINATE\n"
+          "      --trace[=warn]     trace every nmapi call of the experts with its arguments\n"
+          "                         and results (=warn: only their bad calls), as\n"
+          "                         NMAPI_TRACE=1 (=warn) does; to stderr\n"
+          "      --trace-file FILE  the trace goes to FILE instead (created anew); alone it\n"
+          "                         means --trace (--trace=warn with NMAPI_TRACE=warn)\n"
           "  -q, --quiet            no progress display\n"
           "      --help             this text\n"
           "      --version          version and architecture\n"
@@ -121,6 +136,123 @@ static int match(int argc, char **argv, int *i, const char *s, const char *l,
     return 1;
 }
 
+/* ---- fault injection and tracing (issue 14 §2, §4) ---------------------------------- */
+
+/* A plain decimal number (no sign, no spaces) from min to max. */
+static BOOL parse_number(const char *v, DWORD min, DWORD max, DWORD *out)
+{
+    char *end;
+    unsigned long long n;
+    if (!v || v[0] < '0' || v[0] > '9') return FALSE;
+    n = strtoull(v, &end, 10);
+    if (*end || n < min || n > max) return FALSE;
+    *out = (DWORD)n;
+    return TRUE;
+}
+
+/* "all"/"1" everything, "warn" warnings, "0"/"off" errors only (NMAPI_TRACE's values);
+ * -1: none of them. */
+static int trace_level(const char *v)
+{
+    if (!_stricmp(v, "warn")) return NMSHIM_TRACE_WARN;
+    if (!strcmp(v, "1") || !_stricmp(v, "all")) return NMSHIM_TRACE_ALL;
+    if (!strcmp(v, "0") || !_stricmp(v, "off")) return NMSHIM_TRACE_ERRORS;
+    return -1;
+}
+
+/* --fail-alloc N, --fail-alloc-every K, --stop-at-frame N, --trace[=LEVEL],
+ * --trace-file FILE. Returns 0 no match, 1 taken, -1 bad usage (said on stderr). */
+static int parse_debug_option(int argc, char **argv, int *i, options *o)
+{
+    const char *a = argv[*i], *v = NULL;
+    int m;
+
+    if ((m = match(argc, argv, i, NULL, "--fail-alloc", &v))) {
+        if (m < 0 || !parse_number(v, 1, 0xffffffffu, &o->inject.fail_alloc))
+            return bad_usage("--fail-alloc wants a call number from 1 (1: the first "
+                             "allocation fails)", m < 0 ? a : v), -1;
+        return 1;
+    }
+    if ((m = match(argc, argv, i, NULL, "--fail-alloc-every", &v))) {
+        if (m < 0 || !parse_number(v, 1, 0xffffffffu, &o->inject.fail_alloc_every))
+            return bad_usage("--fail-alloc-every wants a number from 1 (1: every "
+                             "allocation fails)", m < 0 ? a : v), -1;
+        return 1;
+    }
+    if ((m = match(argc, argv, i, NULL, "--stop-at-frame", &v))) {
+        /* Frames are numbered from 0; INVALID_FRAME_NUMBER is no frame. */
+        if (m < 0 || !parse_number(v, 0, INVALID_FRAME_NUMBER - 1, &o->inject.stop_at_frame))
+            return bad_usage("--stop-at-frame wants a frame number (0 is the first frame)",
+                             m < 0 ? a : v), -1;
+        o->inject.stop_at_frame_set = TRUE;
+        return 1;
+    }
+    if (!strcmp(a, "--trace")) { o->trace = NMSHIM_TRACE_ALL; return 1; }
+    if (!strncmp(a, "--trace=", 8)) {
+        if ((o->trace = trace_level(a + 8)) < 0)
+            return bad_usage("--trace= wants warn or all (or 1, 0, off)", a + 8), -1;
+        return 1;
+    }
+    if ((m = match(argc, argv, i, NULL, "--trace-file", &v))) {
+        if (m < 0 || !*v) return bad_usage("option needs a file name", a), -1;
+        o->trace_file = v;
+        return 1;
+    }
+    return 0;
+}
+
+/* Tracing from the command line, set before anything is loaded (nmapi.dll read
+ * NMAPI_TRACE when it loaded, before main: the options win). An --isolate child appends
+ * to its parent's file (the parent created it anew), one whole line per write, so the
+ * children's lines and the parent's share the one file without mixing. FALSE: the file
+ * cannot be opened (said on stderr). */
+static BOOL trace_apply(options *o)
+{
+    char env[16];
+    DWORD n, rc;
+
+    if (o->trace < 0 && !o->trace_file) return TRUE;    /* NMAPI_TRACE alone, as before */
+    if (o->trace < 0) {
+        /* --trace-file alone: warnings only with NMAPI_TRACE=warn, else everything. */
+        n = GetEnvironmentVariableA("NMAPI_TRACE", env, sizeof(env));
+        o->trace = n && n < sizeof(env) && !_stricmp(env, "warn") ? NMSHIM_TRACE_WARN
+                                                                  : NMSHIM_TRACE_ALL;
+    }
+    rc = NmShimSetTrace((DWORD)o->trace, o->trace_file,
+                        o->isolate_child ? NMSHIM_TRACE_APPEND : 0);
+    if (rc != NMERR_SUCCESS) {
+        fprintf(stderr, "nmhost: cannot open the trace file %s (Win32 error %lu)\n",
+                o->trace_file ? o->trace_file : "", (unsigned long)GetLastError());
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* What an --isolate child needs of the above: appended to extra, with buf for the
+ * numbers. Returns the new count. */
+static int debug_child_args(const options *o, const char **extra, int n, char buf[3][16])
+{
+    static const char *const level[] = { "--trace=0", "--trace=warn", "--trace=all" };
+    if (o->inject.fail_alloc) {
+        snprintf(buf[0], sizeof(buf[0]), "%lu", (unsigned long)o->inject.fail_alloc);
+        extra[n++] = "--fail-alloc";
+        extra[n++] = buf[0];
+    }
+    if (o->inject.fail_alloc_every) {
+        snprintf(buf[1], sizeof(buf[1]), "%lu", (unsigned long)o->inject.fail_alloc_every);
+        extra[n++] = "--fail-alloc-every";
+        extra[n++] = buf[1];
+    }
+    if (o->inject.stop_at_frame_set) {
+        snprintf(buf[2], sizeof(buf[2]), "%lu", (unsigned long)o->inject.stop_at_frame);
+        extra[n++] = "--stop-at-frame";
+        extra[n++] = buf[2];
+    }
+    if (o->trace >= NMSHIM_TRACE_ERRORS && o->trace <= NMSHIM_TRACE_ALL) extra[n++] = level[o->trace];
+    if (o->trace_file) { extra[n++] = "--trace-file"; extra[n++] = o->trace_file; }
+    return n;
+}
+
 /* Returns -1 when parsing went fine and the run should go on, else an exit status.
  * Options and DLL names may be mixed (as with GNU tools); a lone "-" is a name, "--"
  * ends the options. Hand-written: msvcrt has no getopt_long, and no dependency is
@@ -138,6 +270,7 @@ static int parse_options(int argc, char **argv, options *o)
         if (only_files || a[0] != '-' || !a[1]) { o->experts[o->nexperts++] = a; continue; }
         if (!strcmp(a, "--"))                              { only_files = 1; continue; }
         if ((m = nm_engine_opts_parse(&o->eng, argc, argv, &i))) { if (m < 0) return EXIT_USAGE; continue; }
+        if ((m = parse_debug_option(argc, argv, &i, o))) { if (m < 0) return EXIT_USAGE; continue; }
         if (match(argc, argv, &i, NULL, "--help", NULL))    { usage(stdout); return EXIT_OK; }
         if (match(argc, argv, &i, NULL, "--version", NULL)) {
             printf("nmhost %s (nmshim, %s)\n", NMSHIM_VERSION_STRING, NMHOST_ARCH);
@@ -527,6 +660,7 @@ static void fetch_result(HNMEXPERT x, nm_expert_report *e)
 {
     NMSHIM_RESULT *res = &e->result;
     e->have_result = NmShimGetResult(x, res) == NMERR_SUCCESS;
+    e->have_injected = NmShimGetInjected(x, &e->injected) == NMERR_SUCCESS;
     TERMINATE(res->message);
     TERMINATE(res->fault.name);
     TERMINATE(res->fault.entry);
@@ -771,9 +905,15 @@ int main(int argc, char **argv)
     int status;
 
     o.quota = DEFAULT_QUOTA;
+    o.trace = -1;
     if ((status = parse_options(argc, argv, &o)) >= 0) goto out;
-    params.quota = o.quota;
     status = EXIT_USAGE;
+    if (!trace_apply(&o)) goto out;
+    params.quota = o.quota;
+    params.fail_alloc = o.inject.fail_alloc;
+    params.fail_alloc_every = o.inject.fail_alloc_every;
+    params.stop_at_frame_set = o.inject.stop_at_frame_set;
+    params.stop_at_frame = o.inject.stop_at_frame;
     /* -t covers every entry point: DllMain, Register and Configure as well as Run. */
     if (o.timeout_ms) NmShimSetTimeouts(o.timeout_ms, STOP_GRACE_MS);
     /* Internal (isolate.c): one expert, reporting to the parent's pipe. */
@@ -790,6 +930,7 @@ int main(int argc, char **argv)
     r.version = NMSHIM_VERSION_STRING;
     r.arch = NMHOST_ARCH;
     r.list_only = o.list;
+    if (!o.list) r.injection = o.inject;
     r.nexperts = (DWORD)o.nexperts;
     r.experts = calloc(r.nexperts, sizeof(*r.experts));
     x = calloc(r.nexperts, sizeof(*x));
@@ -814,6 +955,13 @@ int main(int argc, char **argv)
         TERMINATE(r.capture.path);
         TERMINATE(r.capture.format);
         r.have_capture = TRUE;
+        if (o.inject.stop_at_frame_set && o.inject.stop_at_frame >= r.capture.frames) {
+            char n[64];
+            snprintf(n, sizeof(n), "%lu (the capture has %lu frames, from 0)",
+                     (unsigned long)o.inject.stop_at_frame, (unsigned long)r.capture.frames);
+            status = bad_usage("--stop-at-frame: no such frame", n);
+            goto out;
+        }
         params.capture = cap;
         /* NetMon passes the selected frame; a freshly opened capture has the first. */
         params.frame_number = 0;
@@ -825,8 +973,8 @@ int main(int argc, char **argv)
      * others instead of stopping the run. */
     if (o.isolate && !o.isolate_child) {
         /* what the children need to run each expert as this process would */
-        char quota[32], frame[16], bit[16];
-        const char *extra[12];
+        char quota[32], frame[16], bit[16], dbg[3][16];
+        const char *extra[24];
         int nextra = 0;
         nm_isolate_params ip = { cappath, o.timeout_ms, o.configure, o.config, o.list, extra, 0 };
         snprintf(quota, sizeof(quota), "%llu", (unsigned long long)o.quota);
@@ -847,6 +995,7 @@ int main(int argc, char **argv)
                 extra[nextra++] = bit;
             }
         }
+        nextra = debug_child_args(&o, extra, nextra, dbg);
         ip.nextra = nextra;
         if (!nm_isolate_run(&ip, &r)) goto out;
     } else {
@@ -900,5 +1049,7 @@ out:
     free(skip);
     free(r.experts);
     free(o.experts);
+    /* The file is closed; nothing traced after it lands on stderr instead. */
+    if (o.trace_file) NmShimSetTrace(NMSHIM_TRACE_ERRORS, NULL, 0);
     return status;
 }

@@ -259,9 +259,53 @@ static void text_fault(FILE *out, const NMSHIM_FAULT *f)
                 (unsigned long long)f->av_target);
 }
 
+/* ---- fault injection (--fail-alloc, --fail-alloc-every, --stop-at-frame) ---------- */
+
+static BOOL injection_on(const nm_injection *in)
+{
+    return in->fail_alloc || in->fail_alloc_every || in->stop_at_frame_set;
+}
+
+/* The run's line under the capture: what was asked for. */
+static void text_injection_run(FILE *out, const nm_injection *in)
+{
+    const char *sep = "";
+    if (!injection_on(in)) return;
+    fputs("fault injection:", out);
+    if (in->fail_alloc) {
+        fprintf(out, " --fail-alloc %lu", (unsigned long)in->fail_alloc);
+        sep = ",";
+    }
+    if (in->fail_alloc_every) {
+        fprintf(out, "%s --fail-alloc-every %lu", sep, (unsigned long)in->fail_alloc_every);
+        sep = ",";
+    }
+    if (in->stop_at_frame_set)
+        fprintf(out, "%s --stop-at-frame %lu", sep, (unsigned long)in->stop_at_frame);
+    fputc('\n', out);
+}
+
+/* One expert's line: what was injected into it (only what was asked for). */
+static void text_injected(FILE *out, const nm_report *r, const nm_expert_report *e)
+{
+    const NMSHIM_INJECTED *j = &e->injected;
+    const nm_injection *in = &r->injection;
+    char b1[24], b2[24];
+    if (!injection_on(in) || !e->have_injected) return;
+    fputs("  injected:", out);
+    if (in->fail_alloc || in->fail_alloc_every)
+        fprintf(out, " %s allocation failure%s (of %s calls counted)%s",
+                u64str(j->alloc_failures, b1), j->alloc_failures == 1 ? "" : "s",
+                u64str(j->alloc_calls, b2), in->stop_at_frame_set ? "," : "");
+    if (j->stop_injected) fprintf(out, " stop at frame %lu", (unsigned long)j->stop_frame);
+    else if (in->stop_at_frame_set)
+        fprintf(out, " no stop (frame %lu was never asked for)", (unsigned long)in->stop_at_frame);
+    fputc('\n', out);
+}
+
 /* One expert's block. A load error has no status, events or memory to show: the DLL
  * never got a Run instance. */
-static void text_expert(FILE *out, DWORD index, const nm_expert_report *e)
+static void text_expert(FILE *out, const nm_report *r, DWORD index, const nm_expert_report *e)
 {
     char buf[EXPERTSTRINGLENGTH + 8], b1[24], b2[24], b3[24], b4[24];
     const NMSHIM_RESULT *res = &e->result;
@@ -303,6 +347,7 @@ static void text_expert(FILE *out, DWORD index, const nm_expert_report *e)
         fprintf(out, "            last bad call: %s (error %lu)\n", buf,
                 (unsigned long)m->last_bad_error);
     }
+    text_injected(out, r, e);
     fprintf(out, "  elapsed:  %lu ms\n", (unsigned long)res->elapsed_ms);
 }
 
@@ -349,10 +394,11 @@ int nm_report_text(FILE *out, const nm_report *r)
         fprintf(out, "  format %s, %lu frames, %s bytes\n", buf,
                 (unsigned long)r->capture.frames, u64str(r->capture.bytes, b1));
     }
+    text_injection_run(out, &r->injection);
     for (i = 0; i < r->nexperts; i++) {
         const nm_expert_report *e = &r->experts[i];
         NMSHIM_OUTCOME o = e->have_result ? e->result.outcome : NMSHIM_PENDING;
-        text_expert(out, i, e);
+        text_expert(out, r, i, e);
         count[(unsigned)o <= NMSHIM_LOAD_ERROR ? (unsigned)o : NMSHIM_LOAD_ERROR + 1]++;
     }
     fprintf(out, "\nsummary: %lu expert%s", (unsigned long)r->nexperts,
@@ -526,6 +572,37 @@ static void json_memory(FILE *out, const NMSHIM_MEMSTATS *m)
     fputs("}", out);
 }
 
+/* "injection" (the run's) and "injected" (each expert's): REPORT.md "Fault injection". */
+static void json_injection_run(FILE *out, const nm_injection *in)
+{
+    fputs(",\n \"injection\": ", out);
+    if (!injection_on(in)) { fputs("null", out); return; }
+    fputs("{\"fail_alloc\": ", out);
+    if (in->fail_alloc) fprintf(out, "%lu", (unsigned long)in->fail_alloc);
+    else fputs("null", out);
+    fputs(", \"fail_alloc_every\": ", out);
+    if (in->fail_alloc_every) fprintf(out, "%lu", (unsigned long)in->fail_alloc_every);
+    else fputs("null", out);
+    fputs(", \"stop_at_frame\": ", out);
+    if (in->stop_at_frame_set) fprintf(out, "%lu", (unsigned long)in->stop_at_frame);
+    else fputs("null", out);
+    fputs("}", out);
+}
+
+static void json_injected(FILE *out, const nm_report *r, const nm_expert_report *e, BOOL ran)
+{
+    const NMSHIM_INJECTED *j = &e->injected;
+    json_key(out, "injected", 0);
+    if (!ran || !injection_on(&r->injection) || !e->have_injected) { fputs("null", out); return; }
+    fputs("{", out);
+    json_u64(out, "alloc_calls", j->alloc_calls, 1);
+    json_u64(out, "alloc_failures", j->alloc_failures, 0);
+    json_key(out, "stop_frame", 0);
+    if (j->stop_injected) fprintf(out, "%lu", (unsigned long)j->stop_frame);
+    else fputs("null", out);
+    fputs("}", out);
+}
+
 /* One expert. Every key is always written (null when not applicable) so readers never
  * need to test for presence: the contract in REPORT.md. */
 static void json_expert(FILE *out, const nm_report *r, const nm_expert_report *e)
@@ -584,6 +661,7 @@ static void json_expert(FILE *out, const nm_report *r, const nm_expert_report *e
     json_key(out, "elapsed_ms", 0);
     if (ran) fprintf(out, "%lu", (unsigned long)res->elapsed_ms);
     else fputs("null", out);
+    json_injected(out, r, e, ran);
     fputs("}", out);
 }
 
@@ -607,6 +685,7 @@ int nm_report_json(FILE *out, const nm_report *r)
     } else {
         fputs("null", out);
     }
+    json_injection_run(out, &r->injection);
     fprintf(out, ",\n \"exit_status\": %d,\n \"experts\": [\n", r->exit_status);
     for (i = 0; i < r->nexperts; i++) {
         json_expert(out, r, &r->experts[i]);

@@ -24,7 +24,18 @@ typedef struct nm_expert_report {
     const NMEVENTDATA **events;     /* host copies (NmShimGetEvent), valid until unload */
     BOOL                configured; /* --configure ran Configure and it returned TRUE */
     BOOL                config_loaded; /* a stored configuration from --config was applied */
+    BOOL                have_injected; /* injected is valid (NmShimGetInjected) */
+    NMSHIM_INJECTED     injected;   /* what fault injection did to it (nm_report.injection) */
 } nm_expert_report;
+
+/* Fault injection asked for on the command line (--fail-alloc N, --fail-alloc-every K,
+ * --stop-at-frame N); all zero / FALSE: none. */
+typedef struct nm_injection {
+    DWORD               fail_alloc;
+    DWORD               fail_alloc_every;
+    BOOL                stop_at_frame_set;
+    DWORD               stop_at_frame;
+} nm_injection;
 
 typedef struct nm_report {
     const char         *version;    /* NMSHIM_VERSION_STRING */
@@ -35,6 +46,7 @@ typedef struct nm_report {
     DWORD               nexperts;
     nm_expert_report   *experts;
     int                 exit_status;
+    nm_injection        injection;  /* the run's fault injection (both reports show it) */
 } nm_report;
 
 /* Stable lower-case names used by both printers (and the JSON contract in REPORT.md). */

@@ -117,6 +117,21 @@ typedef struct NMSHIM_RUN_PARAMS {
     HPROTOCOL      startup_protocol;
     LPPROPERTYINST startup_property;
     BYTE           startup_bit;
+    /* Fault injection (nmhost --fail-alloc, --fail-alloc-every, --stop-at-frame), so an
+     * expert's error paths run at known points; all zero: off. What was injected:
+     * NmShimGetInjected. fail_alloc: the Nth ExpertAllocMemory/ExpertReallocMemory call
+     * of each instance (Configure's key, Run's key) fails with NMERR_OUT_OF_MEMORY (NULL,
+     * *pError set, a realloc's block untouched: a real shortage's path); fail_alloc_every:
+     * every Kth does. Counted: calls on a live key, not stopped, a realloc of a live block
+     * (bad input keeps its own error). stop_at_frame_set: Run's ExpertGetFrame call that
+     * would return frame stop_at_frame (0-based, any direction, after filters) returns
+     * NMERR_EXPERT_TERMINATE instead and the key is stopped, as if the host had asked then:
+     * the outcome is NMSHIM_TERMINATED if Run then returns. (Appended in 0.1.0: the
+     * fields above keep their offsets.) */
+    DWORD          fail_alloc;
+    DWORD          fail_alloc_every;
+    BOOL           stop_at_frame_set;
+    DWORD          stop_at_frame;
 } NMSHIM_RUN_PARAMS;
 
 typedef struct NMSHIM_RESULT {
@@ -181,6 +196,33 @@ DWORD WINAPI NmShimParseFrame(HNMCAPTURE capture, DWORD frame, LPEXPERTFRAMEDESC
 /* The user's display filter, applied to experts that pass FLAGS_DEFER_TO_UI_FILTER: a copy
  * of filter (the caller keeps its handle); NULL removes it. Set it before starting experts. */
 DWORD WINAPI NmShimSetDisplayFilter(HFILTER filter);
+
+/* ---- fault injection and tracing (nmhost --fail-alloc ..., --trace; issue 14 §2, §4) ---- */
+/* What fault injection (NMSHIM_RUN_PARAMS.fail_alloc, .fail_alloc_every,
+ * .stop_at_frame) did to an expert since it was loaded: Configure's and Run's instances
+ * added up. A Configure or Run still running (or hung) is not counted yet. */
+typedef struct NMSHIM_INJECTED {
+    ULONGLONG alloc_calls;      /* ExpertAlloc/ReallocMemory calls counted toward them */
+    ULONGLONG alloc_failures;   /* of which failed on purpose (not in NMSHIM_MEMSTATS.failed) */
+    BOOL      stop_injected;    /* the stop arrived: Run asked for frame stop_frame */
+    DWORD     stop_frame;
+} NMSHIM_INJECTED;
+DWORD WINAPI NmShimGetInjected(HNMEXPERT expert, NMSHIM_INJECTED *injected);
+
+/* Tracing (what NMAPI_TRACE, read when nmapi.dll loads, sets; nmhost --trace): level
+ * NMSHIM_TRACE_ERRORS (our own bugs only), NMSHIM_TRACE_WARN (also bad input from
+ * experts, each warning naming the rule), NMSHIM_TRACE_ALL (every API call with its
+ * arguments and results). path NULL: stderr (a file set before is closed); else the
+ * trace goes to that file, created or truncated, or appended to with
+ * NMSHIM_TRACE_APPEND; opened once, each line written whole with one append-mode write
+ * (lines of several threads, or processes appending to the same file, never mix).
+ * A file that cannot be opened: NMERR_FILE_WRITE_ERROR, NMERR_PATH_NOT_FOUND or
+ * NMERR_ACCESS_DENIED (GetLastError has the Win32 error), and nothing changes. */
+#define NMSHIM_TRACE_ERRORS 0
+#define NMSHIM_TRACE_WARN   1
+#define NMSHIM_TRACE_ALL    2
+#define NMSHIM_TRACE_APPEND 0x1
+DWORD WINAPI NmShimSetTrace(DWORD level, LPCSTR path, DWORD flags);
 
 #ifdef __cplusplus
 }

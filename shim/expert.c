@@ -57,6 +57,7 @@ struct nm_expert {
     BOOL stop_requested;
     HANDLE *workers;            /* threads the expert created (hooks.c), duplicated */
     DWORD nworkers, capworkers;
+    NMSHIM_INJECTED injected;   /* fault injection, since the load (lock) */
 };
 
 /* Entry-point timeouts (NmShimSetTimeouts); Run's are the host's (nm_expert_stop). */
@@ -244,6 +245,54 @@ static void outcome_fault(struct nm_expert *e, const struct nm_fault_record *rec
                           const char *entry, BOOL worker, const char *note)
 {
     outcome_fault_at(e, rec, entry, worker, note, NULL, 0);
+}
+
+/* ---- fault injection (issue 14 §2; NMSHIM_RUN_PARAMS.fail_alloc ...) --------------------
+ * The allocation counter is the instance's (instance.c "fault injection"): each key,
+ * Configure's and Run's, counts its own calls, and what it injected is added to the
+ * expert's total when the key ends. The frame stop is Run's only (a stop request is a
+ * Run notion: nm_expert_stop): nm_run_frame_stop below. */
+static void injected_add(struct nm_expert *e, const struct nm_injected *inj)
+{
+    EnterCriticalSection(&e->lock);
+    e->injected.alloc_calls += inj->calls;
+    e->injected.alloc_failures += inj->failures;
+    LeaveCriticalSection(&e->lock);
+}
+
+/* Ends a key of e, adding what was injected into it to e's total. */
+static DWORD key_end(struct nm_expert *e, HEXPERTKEY key, NMSHIM_MEMSTATS *stats)
+{
+    struct nm_injected inj = { 0, 0 };
+    DWORD err = nm_instance_end_injected(key, stats, &inj);
+
+    injected_add(e, &inj);
+    return err;
+}
+
+/* The call that would hand frame n to the expert: with --stop-at-frame n, the stop
+ * request arrives now (the key answers NMERR_EXPERT_TERMINATE from this call on, as
+ * after NmShimStopExpert), so the expert's terminate path runs at a known point. Once:
+ * a stopped key never gets this far again. Caller holds the instance lock;
+ * nm_instance_stop takes none. */
+DWORD nm_run_frame_stop_slow(struct nm_run *r, DWORD n)
+{
+    if (n != r->params.stop_at_frame) return NMERR_SUCCESS;
+    r->stop_frame = n;
+    if (InterlockedCompareExchange(&r->stop_injected, 1, 0)) return NMERR_SUCCESS;
+    nm_instance_stop(r->key);
+    TRACE("key %p: stop injected at frame %lu (--stop-at-frame)\n", r->key, n);
+    return NMERR_EXPERT_TERMINATE;
+}
+
+DWORD nm_expert_injected(const struct nm_expert *e, NMSHIM_INJECTED *out)
+{
+    struct nm_expert *me = (struct nm_expert *)e;
+
+    EnterCriticalSection(&me->lock);
+    *out = e->injected;
+    LeaveCriticalSection(&me->lock);
+    return NMERR_SUCCESS;
 }
 
 /* ---- runs: the host context of one key (frames, status, events) ---------------------- */
@@ -621,10 +670,12 @@ DWORD nm_expert_configure(struct nm_expert *e, const NMSHIM_RUN_PARAMS *params)
 
     if (!e->conf || !idle(e)) return NMERR_INVALID_PARAMETER;
     if (!(r = run_new(e, params))) return NMERR_OUT_OF_MEMORY;
+    r->params.stop_at_frame_set = FALSE;    /* Run's only (fault injection above) */
     if ((err = nm_instance_create(params ? params->quota : 0, r, &r->key))) {
         run_free(r);
         return err;
     }
+    if (params) nm_instance_inject(r->key, params->fail_alloc, params->fail_alloc_every);
     /* ctx and call in host memory that outlives a hung Configure */
     if (!(cc = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*cc)))
         || !(c = call_new(e, "Configure", configure_fn, cc))) {
@@ -657,7 +708,7 @@ DWORD nm_expert_configure(struct nm_expert *e, const NMSHIM_RUN_PARAMS *params)
     }
     if (c->faulted) {
         NMSHIM_MEMSTATS mem;
-        nm_instance_end(r->key, &mem);      /* the heap goes at once */
+        key_end(e, r->key, &mem);           /* the heap goes at once */
         run_free(r);
         outcome_fault(e, &c->rec, "Configure", FALSE, c->role.note[0] ? c->role.note : NULL);
         EnterCriticalSection(&e->lock);
@@ -703,7 +754,7 @@ DWORD nm_expert_configure(struct nm_expert *e, const NMSHIM_RUN_PARAMS *params)
     }
     /* NULL back from Configure with TRUE means "no configuration" (user pressed Cancel
      * with no stored default): the stored one, if any, stays. */
-    nm_instance_end(r->key, NULL);
+    key_end(e, r->key, NULL);
     run_free(r);
     HeapFree(GetProcessHeap(), 0, cc);
     HeapFree(GetProcessHeap(), 0, c);
@@ -837,7 +888,14 @@ static void run_done(struct nm_call *c)
     memset(&mem, 0, sizeof(mem));
     /* NMERR_INTERNAL_EXCEPTION: ended, but a thread of the expert faulted or died holding
      * the instance lock (instance.c "Locks"): whatever Run returned, it is not done. */
-    poisoned = nm_instance_end(r->key, &mem) == NMERR_INTERNAL_EXCEPTION;
+    poisoned = key_end(e, r->key, &mem) == NMERR_INTERNAL_EXCEPTION;
+    if (r->stop_injected) {
+        stopped = TRUE;
+        EnterCriticalSection(&e->lock);
+        e->injected.stop_injected = TRUE;
+        e->injected.stop_frame = r->stop_frame;
+        LeaveCriticalSection(&e->lock);
+    }
     nm_run_snapshot(r, &status, &nevents);
     if (!c->faulted) workers_wait(e, WORKER_GRACE_MS);
     EnterCriticalSection(&e->lock);
@@ -851,6 +909,9 @@ static void run_done(struct nm_call *c)
     else if (poisoned && !stopped)
         outcome_set(e, NMSHIM_FAILED, "Run returned %s, but %s", rc->ret ? "TRUE" : "FALSE",
                     mem.last_bad_reason);
+    else if (stopped && r->stop_injected && !e->stop_requested)
+        outcome_set(e, NMSHIM_TERMINATED, "stopped at frame %lu (fault injection: "
+                    "--stop-at-frame); Run returned %s", r->stop_frame, rc->ret ? "TRUE" : "FALSE");
     else if (stopped)
         outcome_set(e, NMSHIM_TERMINATED, "stopped on request; Run returned %s", rc->ret ? "TRUE" : "FALSE");
     else if (rc->ret)
@@ -905,6 +966,7 @@ DWORD nm_expert_start(struct nm_expert *e, const NMSHIM_RUN_PARAMS *params)
         run_free(r);
         return err;
     }
+    if (params) nm_instance_inject(r->key, params->fail_alloc, params->fail_alloc_every);
     if (!(rc = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof(*rc)))
         || !(c = call_new(e, "Run", run_fn, rc))) {
         HeapFree(GetProcessHeap(), 0, rc);

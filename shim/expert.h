@@ -28,6 +28,9 @@ struct nm_run {
     BYTE *frame;                        /* FRAME header + data, handed to the expert */
     size_t frame_cap;
     struct nm_ptable *ptable;           /* the key's frame table (engine.h), frames.c */
+    /* --stop-at-frame (nm_run_frame_stop): set once, by the thread asking for the frame */
+    volatile LONG stop_injected;
+    DWORD stop_frame;
 };
 
 DWORD nm_expert_load(const char *path, struct nm_expert **out);
@@ -45,6 +48,8 @@ void  nm_expert_unload(struct nm_expert *e);
 /* DllMain, Register and Configure: stop requested after timeout_ms (0: never), HUNG
  * after grace_ms more (NmShimSetTimeouts). */
 void  nm_expert_set_timeouts(DWORD timeout_ms, DWORD grace_ms);
+/* NmShimGetInjected: fault injection's doings since the load (Configure's and Run's). */
+DWORD nm_expert_injected(const struct nm_expert *e, NMSHIM_INJECTED *out);
 
 void  nm_run_set_state(struct nm_run *r, EXPERTSTATUSENUMERATION state);
 void  nm_run_status(struct nm_run *r, EXPERTSTATUSENUMERATION state, DWORD substatus,
@@ -53,6 +58,14 @@ void  nm_run_snapshot(struct nm_run *r, EXPERTSTATUS *status, DWORD *nevents);
 DWORD nm_run_add_event(struct nm_run *r, NMEVENTDATA *copy);   /* takes ownership */
 DWORD nm_run_event(struct nm_run *r, DWORD index, const NMEVENTDATA **event);
 size_t nm_run_max_text(void);
+/* ExpertGetFrame is about to return frame n (frames.c, instance lock held): with
+ * --stop-at-frame n, the key is stopped now and NMERR_EXPERT_TERMINATE is the answer. */
+DWORD nm_run_frame_stop_slow(struct nm_run *r, DWORD n);
+static inline DWORD nm_run_frame_stop(struct nm_run *r, DWORD n)
+{
+    if (__builtin_expect(!r->params.stop_at_frame_set, 1)) return NMERR_SUCCESS;
+    return nm_run_frame_stop_slow(r, n);
+}
 
 /* capfile.c: a capture file opened by the host (Win32 file + reader), shared by runs. */
 DWORD nm_capfile_open(const char *path, struct NMSHIM_CAPTURE **out, char *err, DWORD errlen);

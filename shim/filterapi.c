@@ -36,6 +36,7 @@ DWORD WINAPI DestroyFilter(HFILTER hFilter)
         return NMERR_INVALID_HFILTER;
     }
     nm_filter_free(f);
+    TRACE("%p -> 0\n", hFilter);
     return NMERR_SUCCESS;
 }
 
@@ -43,21 +44,25 @@ DWORD WINAPI DestroyFilter(HFILTER hFilter)
 HFILTER WINAPI FilterDuplicate(HFILTER hFilter)
 {
     struct nm_filter *f = nm_filter_lookup(hFilter);
+    HFILTER dup;
 
     if (!f) WARN("%p is not a filter\n", hFilter);
-    return f ? (HFILTER)nm_filter_dup(f) : NULL;
+    dup = f ? (HFILTER)nm_filter_dup(f) : NULL;
+    TRACE("%p -> %p\n", hFilter, dup);
+    return dup;
 }
 
 /* FilterAttachesProperties (nmapi.@): whether evaluating it needs property tables. */
 WINBOOL WINAPI FilterAttachesProperties(HFILTER hFilter)
 {
     struct nm_filter *f = nm_filter_lookup(hFilter);
+    WINBOOL r = f && f->attaches;
 
-    return f && f->attaches;
+    TRACE("%p -> %d\n", hFilter, r);
+    return r;
 }
 
-/* FilterAddObject (nmapi.@) */
-DWORD WINAPI FilterAddObject(HFILTER hFilter, LPFILTEROBJECT2 lpFilterObject)
+static DWORD add_object(HFILTER hFilter, LPFILTEROBJECT2 lpFilterObject)
 {
     struct nm_filter *f = nm_filter_lookup(hFilter);
     struct nm_fop op;
@@ -123,6 +128,15 @@ DWORD WINAPI FilterAddObject(HFILTER hFilter, LPFILTEROBJECT2 lpFilterObject)
     return err;
 }
 
+/* FilterAddObject (nmapi.@) */
+DWORD WINAPI FilterAddObject(HFILTER hFilter, LPFILTEROBJECT2 lpFilterObject)
+{
+    DWORD err = add_object(hFilter, lpFilterObject);
+
+    TRACE("filter %p, object %p -> %lu\n", hFilter, lpFilterObject, err);
+    return err;
+}
+
 /* FilterFrame (nmapi.@): 1 passed, 0 failed, (DWORD)-1 bad handle (bhfilter.h). */
 DWORD WINAPI FilterFrame(HFRAME hFrame, HFILTER hFilter, HCAPTURE hCapture)
 {
@@ -130,9 +144,13 @@ DWORD WINAPI FilterFrame(HFRAME hFrame, HFILTER hFilter, HCAPTURE hCapture)
     struct nm_ptable *t;
     DWORD r;
 
-    if (!f || !(t = nm_engine_table_lock(hFrame))) return (DWORD)-1;
+    if (!f || !(t = nm_engine_table_lock(hFrame))) {
+        TRACE("frame %p, filter %p, capture %p -> -1 (bad handle)\n", hFrame, hFilter, hCapture);
+        return (DWORD)-1;
+    }
     r = nm_filter_eval(f, t) ? 1 : 0;
     nm_engine_table_unlock(t);
+    TRACE("frame %p, filter %p, capture %p -> %lu\n", hFrame, hFilter, hCapture, r);
     return r;
 }
 

@@ -469,27 +469,35 @@ int WINAPI CompareRawAddresses(LPBYTE lpAddress1, LPBYTE lpAddress2, DWORD Lengt
 /* MacTypeToAddressType (nmapi.@) */
 DWORD WINAPI MacTypeToAddressType(DWORD MacType)
 {
+    DWORD r;
+
     switch (MacType) {
-    case MAC_TYPE_ETHERNET: return ADDRESS_TYPE_ETHERNET;
-    case MAC_TYPE_TOKENRING: return ADDRESS_TYPE_TOKENRING;
-    case MAC_TYPE_FDDI: return ADDRESS_TYPE_FDDI;
-    case MAC_TYPE_ATM: return ADDRESS_TYPE_ATM;
-    case MAC_TYPE_1394: return ADDRESS_TYPE_1394;
-    default: return (DWORD)-1;
+    case MAC_TYPE_ETHERNET: r = ADDRESS_TYPE_ETHERNET; break;
+    case MAC_TYPE_TOKENRING: r = ADDRESS_TYPE_TOKENRING; break;
+    case MAC_TYPE_FDDI: r = ADDRESS_TYPE_FDDI; break;
+    case MAC_TYPE_ATM: r = ADDRESS_TYPE_ATM; break;
+    case MAC_TYPE_1394: r = ADDRESS_TYPE_1394; break;
+    default: r = (DWORD)-1; break;
     }
+    TRACE("%lu -> %ld\n", MacType, (long)r);
+    return r;
 }
 
 /* AddressTypeToMacType (nmapi.@, undocumented; netmon.h declares it) */
 DWORD WINAPI AddressTypeToMacType(DWORD AddressType)
 {
+    DWORD r;
+
     switch (AddressType) {
-    case ADDRESS_TYPE_ETHERNET: return MAC_TYPE_ETHERNET;
-    case ADDRESS_TYPE_TOKENRING: return MAC_TYPE_TOKENRING;
-    case ADDRESS_TYPE_FDDI: return MAC_TYPE_FDDI;
-    case ADDRESS_TYPE_ATM: return MAC_TYPE_ATM;
-    case ADDRESS_TYPE_1394: return MAC_TYPE_1394;
-    default: return MAC_TYPE_UNKNOWN;
+    case ADDRESS_TYPE_ETHERNET: r = MAC_TYPE_ETHERNET; break;
+    case ADDRESS_TYPE_TOKENRING: r = MAC_TYPE_TOKENRING; break;
+    case ADDRESS_TYPE_FDDI: r = MAC_TYPE_FDDI; break;
+    case ADDRESS_TYPE_ATM: r = MAC_TYPE_ATM; break;
+    case ADDRESS_TYPE_1394: r = MAC_TYPE_1394; break;
+    default: r = MAC_TYPE_UNKNOWN; break;
     }
+    TRACE("%lu -> %lu\n", AddressType, r);
+    return r;
 }
 
 /* ---- captures -------------------------------------------------------------------------- */

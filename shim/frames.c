@@ -119,6 +119,8 @@ DWORD WINAPI ExpertGetFrame(HEXPERTKEY hExpertKey, DWORD Direction, DWORD Reques
         else if (Direction == GET_FRAME_NEXT_FORWARD) { if (++n >= total) err = NMERR_NO_MORE_FRAMES; }
         else if (n-- == 0) err = NMERR_NO_MORE_FRAMES;
     }
+    /* Fault injection (nmhost --stop-at-frame): the stop arrives with this frame. */
+    if (!err) err = nm_run_frame_stop(r, n);
     if (!err) {
         desc.FrameNumber = n;
         desc.pFrame = (ULPFRAME)r->frame;
@@ -139,8 +141,9 @@ DWORD WINAPI ExpertGetFrame(HEXPERTKEY hExpertKey, DWORD Direction, DWORD Reques
     if (bad) WARN("key %p, direction %lu, flags %#lx, frame %lu, filter %p, desc %p: %s\n",
                   hExpertKey, Direction, RequestFlags, RequestedFrameNumber, hFilter,
                   pEFrameDescriptor, bad);
-    TRACE("key %p, direction %lu, flags %#lx, frame %lu -> frame %lu, error %lu\n", hExpertKey,
-          Direction, RequestFlags, RequestedFrameNumber, n, err);
+    TRACE("key %p, direction %lu, flags %#lx, frame %lu, filter %p, desc %p -> frame %lu, "
+          "error %lu\n", hExpertKey, Direction, RequestFlags, RequestedFrameNumber, hFilter,
+          pEFrameDescriptor, n, err);
     return err;
 }
 

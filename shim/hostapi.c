@@ -155,6 +155,23 @@ DWORD WINAPI NmShimSetTimeouts(DWORD timeout_ms, DWORD grace_ms)
     return NMERR_SUCCESS;
 }
 
+/* NmShimGetInjected (nmapi.@) */
+DWORD WINAPI NmShimGetInjected(HNMEXPERT expert, NMSHIM_INJECTED *injected)
+{
+    if (!expert || !injected) return NMERR_INVALID_PARAMETER;
+    return nm_expert_injected((struct nm_expert *)expert, injected);
+}
+
+/* NmShimSetTrace (nmapi.@): nmhost --trace[=warn] --trace-file FILE. nmhost calls it at
+ * the start of main, after nmapi.dll read NMAPI_TRACE at load: the options win over the
+ * environment, and nothing an expert does is missed (none is loaded yet). */
+DWORD WINAPI NmShimSetTrace(DWORD level, LPCSTR path, DWORD flags)
+{
+    if (level > NMSHIM_TRACE_ALL || (flags & ~(DWORD)NMSHIM_TRACE_APPEND))
+        return NMERR_INVALID_PARAMETER;
+    return nm_trace_set((int)level, path, (flags & NMSHIM_TRACE_APPEND) != 0);
+}
+
 /* NmShimExceptionName (nmapi.@) */
 LPCSTR WINAPI NmShimExceptionName(DWORD code)
 {

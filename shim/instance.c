@@ -59,6 +59,8 @@ struct nm_instance {
     struct nm_run *run;
     void *host_block;           /* the config copy the host put in this heap, or NULL */
     NMSHIM_MEMSTATS stats;
+    DWORD fail_nth, fail_every; /* fault injection (nm_instance_inject); 0: off */
+    struct nm_injected injected;
 } __attribute__((aligned(64)));  /* one cache line apart: no false sharing */
 
 static struct nm_instance *chunks[NCHUNKS];
@@ -502,6 +504,8 @@ DWORD nm_instance_create(SIZE_T quota, struct nm_run *run, HEXPERTKEY *key)
     inst->run = run;
     inst->host_block = NULL;
     memset(&inst->stats, 0, sizeof(inst->stats));
+    inst->fail_nth = inst->fail_every = 0;
+    memset(&inst->injected, 0, sizeof(inst->injected));
     __atomic_store_n(&inst->key, make_key(slot, inst->gen), __ATOMIC_RELEASE);  /* stop reads it */
     *key = (HEXPERTKEY)inst->key;
     lock_release(inst);
@@ -518,6 +522,13 @@ static void destroy_fn(void *heap)
  * poisoned instance ends too (its heap may be half updated: destroyed under a guard, a
  * fault there leaves it mapped) and NMERR_INTERNAL_EXCEPTION says it was poisoned. */
 DWORD nm_instance_end(HEXPERTKEY key, NMSHIM_MEMSTATS *stats)
+{
+    return nm_instance_end_injected(key, stats, NULL);
+}
+
+/* The same, also reading what was injected, under the same lock: no call of a thread of
+ * the expert's can come between the count and the end. */
+DWORD nm_instance_end_injected(HEXPERTKEY key, NMSHIM_MEMSTATS *stats, struct nm_injected *inj)
 {
     struct nm_instance *inst;
     struct nm_fault_record rec;
@@ -539,6 +550,7 @@ DWORD nm_instance_end(HEXPERTKEY key, NMSHIM_MEMSTATS *stats)
         }
     }
     if (stats) *stats = inst->stats;
+    if (inj) *inj = inst->injected;
     poisoned = inst->poisoned;
     if (!poisoned) HeapDestroy(inst->heap);      /* live and cached blocks alike */
     else if (nm_guard_call(destroy_fn, inst->heap, &rec) != NM_GUARD_OK)
@@ -633,7 +645,64 @@ static const char *key_reason(DWORD err)
     return err == NMERR_EXPERT_TERMINATE ? "instance told to stop" : "not a live expert key";
 }
 
-DWORD nm_instance_alloc(HEXPERTKEY key, SIZE_T size, void **out, const char **reason)
+/* ---- fault injection (issue 14 §2: nmhost --fail-alloc N, --fail-alloc-every K) ------
+ * An expert author's error paths run only when memory runs out, which it never does in
+ * a test. When injection is on, the instance counts the ExpertAllocMemory and
+ * ExpertReallocMemory calls it would serve (a live key not told to stop and, for a
+ * realloc, a live block: bad input keeps its own answer) and fails the Nth, and/or every
+ * Kth, before any real check: NULL, NMERR_OUT_OF_MEMORY, a realloc's block untouched,
+ * exactly the path of a real shortage. Counted in injected.failures, never in
+ * stats.failed, so a report tells an injected failure from a real one. The host's own
+ * block (the config copy, nm_instance_copy_in) is not an expert's call: not counted.
+ * Off, it costs one predictable branch per call. */
+DWORD nm_instance_inject(HEXPERTKEY key, DWORD fail_nth, DWORD fail_every)
+{
+    struct nm_instance *inst;
+    DWORD err = nm_instance_enter(key, ENTER_HOST, &inst, NULL);
+
+    if (err) return err;
+    inst->fail_nth = fail_nth;
+    inst->fail_every = fail_every;
+    nm_instance_leave(inst);
+    TRACE("key %p: fail call %lu, every %lu\n", key, fail_nth, fail_every);
+    return NMERR_SUCCESS;
+}
+
+DWORD nm_instance_injected(HEXPERTKEY key, struct nm_injected *out)
+{
+    struct nm_instance *inst;
+    DWORD err = nm_instance_enter(key, ENTER_HOST, &inst, NULL);
+
+    if (err) return err;
+    *out = inst->injected;
+    nm_instance_leave(inst);
+    return NMERR_SUCCESS;
+}
+
+/* Counts one call; 1 when this one is to fail. Caller holds the lock. */
+static inline int inject_now(struct nm_instance *inst)
+{
+    ULONGLONG n;
+
+    if (__builtin_expect(!(inst->fail_nth | inst->fail_every), 1)) return 0;
+    n = ++inst->injected.calls;
+    if ((inst->fail_nth && n == inst->fail_nth) || (inst->fail_every && n % inst->fail_every == 0)) {
+        inst->injected.failures++;
+        return 1;
+    }
+    return 0;
+}
+
+static DWORD inject_fail(struct nm_instance *inst, const char **reason)
+{
+    *reason = "injected failure (fault injection: --fail-alloc)";
+    nm_instance_leave(inst);
+    return NMERR_OUT_OF_MEMORY;
+}
+
+/* expert: an expert's call (counted for injection), not the host's copy_in. */
+static DWORD alloc_worker(HEXPERTKEY key, SIZE_T size, void **out, const char **reason,
+                          BOOL expert)
 {
     struct nm_instance *inst;
     void *p;
@@ -644,6 +713,7 @@ DWORD nm_instance_alloc(HEXPERTKEY key, SIZE_T size, void **out, const char **re
         *reason = key_reason(err);
         return err;
     }
+    if (expert && inject_now(inst)) return inject_fail(inst, reason);
     if (size > MAX_REQUEST) return refuse(inst, "size beyond any heap", reason);
     if (inst->quota && block_cost(size) > inst->quota - inst->charged)
         return refuse(inst, "over the instance's quota", reason);
@@ -664,6 +734,11 @@ DWORD nm_instance_alloc(HEXPERTKEY key, SIZE_T size, void **out, const char **re
     return NMERR_SUCCESS;
 }
 
+DWORD nm_instance_alloc(HEXPERTKEY key, SIZE_T size, void **out, const char **reason)
+{
+    return alloc_worker(key, size, out, reason, TRUE);
+}
+
 DWORD nm_instance_realloc(HEXPERTKEY key, void *ptr, SIZE_T size, void **out,
                           const char **reason)
 {
@@ -682,6 +757,7 @@ DWORD nm_instance_realloc(HEXPERTKEY key, void *ptr, SIZE_T size, void **out,
         return reject(inst, NMERR_INVALID_PARAMETER,
                       "not a live block of this key (foreign, freed or garbage)", reason);
     old = *known;
+    if (inject_now(inst)) return inject_fail(inst, reason);
     if (size > MAX_REQUEST) return refuse(inst, "size beyond any heap", reason);
     if (inst->quota && block_cost(size) > block_cost(old)
         && block_cost(size) - block_cost(old) > inst->quota - inst->charged)
@@ -769,7 +845,7 @@ DWORD nm_instance_copy_in(HEXPERTKEY key, const void *data, SIZE_T len, void **o
 {
     struct nm_instance *inst;
     const char *reason;
-    DWORD err = nm_instance_alloc(key, len, out, &reason);
+    DWORD err = alloc_worker(key, len, out, &reason, FALSE);
 
     if (err) return err;
     memcpy(*out, data, len);

@@ -26,6 +26,8 @@ DWORD WINAPI BHGetLastError(void)
     InitOnceExecuteOnce(&tls_once, tls_init, NULL, NULL);
     if (tls != TLS_OUT_OF_INDEXES) err = (DWORD)(ULONG_PTR)TlsGetValue(tls);
     SetLastError(saved);
+    /* (BHSetLastError is not traced: nmapi's own functions call it on every failure.) */
+    TRACE("-> %lu\n", err);
     return err;
 }
 

@@ -22,6 +22,9 @@
  * Off, a TRACE costs one predictable branch. Tracing never changes GetLastError. */
 extern int nm_trace_level;                 /* 0 errors only, 1 warnings, 2 everything */
 void nm_trace_init(void);
+/* NmShimSetTrace: level 0..2; path NULL: stderr, else that file (truncated unless append).
+ * NMERR_SUCCESS, or an NMERR_* for a file that cannot be opened (GetLastError kept). */
+DWORD nm_trace_set(int level, const char *path, BOOL append);
 void nm_trace_print(const char *kind, const char *func, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 #define TRACE(...) do { if (__builtin_expect(nm_trace_level >= 2, 0)) \
@@ -89,6 +92,17 @@ DWORD nm_instance_create(SIZE_T quota, struct nm_run *run, HEXPERTKEY *key);
 /* Ends the instance whatever its state. NMERR_INTERNAL_EXCEPTION: ended all the same,
  * but it had been poisoned (a fault or a dead thread left its lock held; stats say why). */
 DWORD nm_instance_end(HEXPERTKEY key, NMSHIM_MEMSTATS *stats);
+/* Fault injection (instance.c "fault injection", issue 14 §2): what an instance counted
+ * and failed on purpose. */
+struct nm_injected {
+    ULONGLONG calls;            /* ExpertAlloc/ReallocMemory calls counted (injection on) */
+    ULONGLONG failures;         /* of which failed with NMERR_OUT_OF_MEMORY on purpose */
+};
+/* The fail_nth-th (1-based) and every fail_every-th counted call fails; 0: off. */
+DWORD nm_instance_inject(HEXPERTKEY key, DWORD fail_nth, DWORD fail_every);
+DWORD nm_instance_injected(HEXPERTKEY key, struct nm_injected *out);
+/* nm_instance_end, also giving what was injected (inj may be NULL). */
+DWORD nm_instance_end_injected(HEXPERTKEY key, NMSHIM_MEMSTATS *stats, struct nm_injected *inj);
 /* Lock-free: never waits on an expert thread. */
 DWORD nm_instance_stop(HEXPERTKEY key);
 /* Waits briefly for the lock; NMERR_LOCKED when an expert thread keeps holding it. */

@@ -52,6 +52,7 @@ LPPROTOCOLINFO WINAPI GetProtocolInfo(HPROTOCOL hProtocol)
     nm_engine_init();
     p = nm_engine_protocol(hProtocol);
     if (!p) WARN("%p is not a protocol handle\n", hProtocol);
+    TRACE("protocol %p -> %p\n", hProtocol, p ? &p->info : NULL);
     return p ? &p->info : NULL;
 }
 
@@ -61,13 +62,19 @@ LPPROTOCOLINFO WINAPI GetProtocolInfo(HPROTOCOL hProtocol)
 LPPROTOCOLTABLE WINAPI GetEnabledProtocols(HCAPTURE hCapture)
 {
     struct nm_hcap *c;
+    LPPROTOCOLTABLE t;
 
     if (hCapture) {
-        if (nm_handles_lookup_capture(hCapture, &c)) return NULL;
+        if (nm_handles_lookup_capture(hCapture, &c)) {
+            TRACE("capture %p -> NULL (not a live capture)\n", hCapture);
+            return NULL;
+        }
         nm_handles_release(c);
     }
     nm_engine_init();
-    return (LPPROTOCOLTABLE)nm_engine_protocol_table();
+    t = (LPPROTOCOLTABLE)nm_engine_protocol_table();
+    TRACE("capture %p -> %p\n", hCapture, t);
+    return t;
 }
 
 /* GetProperty (nmapi.@): by PROPERTYINFO.Label (docs/sdk-samples.md §3.2). */
@@ -75,20 +82,27 @@ HPROPERTY WINAPI GetProperty(HPROTOCOL hProtocol, LPSTR PropertyName)
 {
     char label[NAME_MAX_LEN];
     struct nm_protocol *p;
+    HPROPERTY h;
 
     nm_engine_init();
     if (!(p = nm_engine_protocol(hProtocol)) || copy_name(PropertyName, label)) {
         WARN("protocol %p, name %p: bad handle or name\n", hProtocol, PropertyName);
         return 0;
     }
-    return nm_engine_property_by_label(p, label);
+    h = nm_engine_property_by_label(p, label);
+    TRACE("protocol %p, %s -> %p\n", hProtocol, label, (void *)h);
+    return h;
 }
 
 /* GetPropertyInfo (nmapi.@): NULL in, NULL out (the SDK's PropDist dialog does that). */
 LPPROPERTYINFO WINAPI GetPropertyInfo(HPROPERTY hProperty)
 {
+    LPPROPERTYINFO info;
+
     nm_engine_init();
-    return hProperty ? nm_engine_property(hProperty, NULL) : NULL;
+    info = hProperty ? nm_engine_property(hProperty, NULL) : NULL;
+    TRACE("property %p -> %p\n", (void *)hProperty, info);
+    return info;
 }
 
 /* The table of a live HFRAME with its properties attached, locked; NULL otherwise. */
@@ -107,9 +121,11 @@ LPPROPERTYINST WINAPI FindPropertyInstance(HFRAME hFrame, HPROPERTY hProperty)
     struct nm_ptable *t = attached_table(hFrame);
     LPPROPERTYINST pi = NULL;
 
-    if (!t) return NULL;
-    pi = nm_engine_find(t, hProperty, NULL, 1);
-    nm_engine_table_unlock(t);
+    if (t) {
+        pi = nm_engine_find(t, hProperty, NULL, 1);
+        nm_engine_table_unlock(t);
+    }
+    TRACE("frame %p, property %p -> %p\n", hFrame, (void *)hProperty, pi);
     return pi;
 }
 
@@ -130,6 +146,8 @@ LPPROPERTYINST WINAPI FindPropertyInstanceRestart(HFRAME hFrame, HPROPERTY hProp
     nm_engine_table_unlock(t);
     if (lpRestartKey && pi && nm_safe_copy(lpRestartKey, &pi, sizeof(pi)))
         WARN("restart key pointer %p is not writable\n", lpRestartKey);
+    TRACE("frame %p, property %p, key %p (was %p), forward %d -> %p\n", hFrame,
+          (void *)hProperty, lpRestartKey, key, DirForward, pi);
     return pi;
 }
 
@@ -151,24 +169,32 @@ static DWORD start_offset(HFRAME hFrame, struct nm_protocol *p)
 /* GetProtocolStartOffsetHandle (nmapi.@) */
 DWORD WINAPI GetProtocolStartOffsetHandle(HFRAME hFrame, HPROTOCOL hProtocol)
 {
+    DWORD off;
+
     nm_engine_init();
-    return start_offset(hFrame, nm_engine_protocol(hProtocol));
+    off = start_offset(hFrame, nm_engine_protocol(hProtocol));
+    TRACE("frame %p, protocol %p -> %ld\n", hFrame, hProtocol, (long)off);
+    return off;
 }
 
 /* GetProtocolStartOffset (nmapi.@) */
 DWORD WINAPI GetProtocolStartOffset(HFRAME hFrame, LPSTR ProtocolName)
 {
     char name[NAME_MAX_LEN];
+    DWORD off;
 
     nm_engine_init();
-    if (copy_name(ProtocolName, name)) return (DWORD)-1;
-    return start_offset(hFrame, nm_engine_protocol_by_name(name));
+    if (copy_name(ProtocolName, name)) {
+        WARN("frame %p, name %p: not a readable protocol name\n", hFrame, ProtocolName);
+        return (DWORD)-1;
+    }
+    off = start_offset(hFrame, nm_engine_protocol_by_name(name));
+    TRACE("frame %p, %s -> %ld\n", hFrame, name, (long)off);
+    return off;
 }
 
-/* GetPreviousProtocolOffsetByName (nmapi.@): the last protocol of that name that starts
- * before dwStartOffset. */
-DWORD WINAPI GetPreviousProtocolOffsetByName(HFRAME hFrame, DWORD dwStartOffset,
-                                             LPSTR szProtocolName, DWORD *pdwPreviousOffset)
+static DWORD previous_offset(HFRAME hFrame, DWORD dwStartOffset, LPSTR szProtocolName,
+                             DWORD *pdwPreviousOffset, DWORD *found)
 {
     char name[NAME_MAX_LEN];
     struct nm_protocol *p;
@@ -185,25 +211,40 @@ DWORD WINAPI GetPreviousProtocolOffsetByName(HFRAME hFrame, DWORD dwStartOffset,
         if (t->prot[i].proto == p && t->prot[i].offset < dwStartOffset) off = t->prot[i].offset;
     nm_engine_table_unlock(t);
     if (off == (DWORD)-1) return NMERR_PROTOCOL_NOT_FOUND;
+    *found = off;
     return nm_safe_copy(pdwPreviousOffset, &off, sizeof(off)) ? NMERR_INVALID_PARAMETER
                                                                : NMERR_SUCCESS;
+}
+
+/* GetPreviousProtocolOffsetByName (nmapi.@): the last protocol of that name that starts
+ * before dwStartOffset. */
+DWORD WINAPI GetPreviousProtocolOffsetByName(HFRAME hFrame, DWORD dwStartOffset,
+                                             LPSTR szProtocolName, DWORD *pdwPreviousOffset)
+{
+    DWORD found = (DWORD)-1;
+    DWORD err = previous_offset(hFrame, dwStartOffset, szProtocolName, pdwPreviousOffset, &found);
+
+    TRACE("frame %p, before %lu, name %p, out %p -> offset %ld, error %lu\n", hFrame,
+          dwStartOffset, szProtocolName, pdwPreviousOffset, (long)found, err);
+    return err;
 }
 
 /* GetFrameRecognizeData (nmapi.@) */
 LPRECOGNIZEDATATABLE WINAPI GetFrameRecognizeData(HFRAME hFrame)
 {
     struct nm_ptable *t = nm_engine_table_lock(hFrame);
-    LPRECOGNIZEDATATABLE r;
+    LPRECOGNIZEDATATABLE r = NULL;
 
-    if (!t) return NULL;
-    nm_engine_table_parse(t, 0);
-    r = t->rtable;
-    nm_engine_table_unlock(t);
+    if (t) {
+        nm_engine_table_parse(t, 0);
+        r = t->rtable;
+        nm_engine_table_unlock(t);
+    }
+    TRACE("frame %p -> %p\n", hFrame, r);
     return r;
 }
 
-/* GetProtocolFromTable (nmapi.@): a parser's hand-off table lookup (docs/sdk-help.md §3.6). */
-HPROTOCOL WINAPI GetProtocolFromTable(LPHANDOFFTABLE hTable, DWORD ItemToFind, PDWORD_PTR lpInstData)
+static HPROTOCOL protocol_from_table(LPHANDOFFTABLE hTable, DWORD ItemToFind, PDWORD_PTR lpInstData)
 {
     HANDOFFTABLE tab;
     HANDOFFENTRY e;
@@ -222,6 +263,15 @@ HPROTOCOL WINAPI GetProtocolFromTable(LPHANDOFFTABLE hTable, DWORD ItemToFind, P
         return e.hoe_ProtocolHandle;
     }
     return NULL;
+}
+
+/* GetProtocolFromTable (nmapi.@): a parser's hand-off table lookup (docs/sdk-help.md §3.6). */
+HPROTOCOL WINAPI GetProtocolFromTable(LPHANDOFFTABLE hTable, DWORD ItemToFind, PDWORD_PTR lpInstData)
+{
+    HPROTOCOL h = protocol_from_table(hTable, ItemToFind, lpInstData);
+
+    TRACE("table %p, item %lu, data %p -> %p\n", hTable, ItemToFind, lpInstData, h);
+    return h;
 }
 
 /* The engine's reads of parser memory (engine.h): under the guard, as for experts. */

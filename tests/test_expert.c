@@ -511,6 +511,144 @@ static void test_expert_configure_timeout(void)
     OUTCOME(res, NMSHIM_DONE);
 }
 
+/* ---- fault injection (issue 14 §2: NMSHIM_RUN_PARAMS.fail_alloc ..., NmShimGetInjected) */
+
+typedef DWORD (WINAPI *get_injected_fn)(HNMEXPERT, NMSHIM_INJECTED *);
+
+static get_injected_fn get_injected(void)
+{
+    return (get_injected_fn)(void *)GetProcAddress(nm.dll, "NmShimGetInjected");
+}
+
+/* Runs dll with params to its end (or timeout_ms, then a stop). */
+static HNMEXPERT run_with(const char *dll, NMSHIM_RUN_PARAMS *params, NMSHIM_RESULT *res)
+{
+    HNMEXPERT e = NULL;
+
+    memset(res, 0, sizeof(*res));
+    CHECK_EQ_U(nm.NmShimLoadExpert(nm_test_path(dll), &e), NMERR_SUCCESS);
+    CHECK_EQ_U(nm.NmShimStartExpert(e, params), NMERR_SUCCESS);
+    if (nm.NmShimWaitExpert(e, 30000) != NMERR_SUCCESS) nm.NmShimStopExpert(e, 5000);
+    nm.NmShimGetResult(e, res);
+    return e;
+}
+
+/* An expert that ignores a failed allocation faults where it writes through the NULL,
+ * and the failure is counted as injected, not as a real one; without injection the same
+ * expert is done and nothing is counted. */
+static void test_expert_fail_alloc_unchecked(void)
+{
+    get_injected_fn gi = get_injected();
+    NMSHIM_RUN_PARAMS params;
+    NMSHIM_RESULT res;
+    NMSHIM_INJECTED inj;
+    HNMEXPERT e;
+
+    CHECK(gi != NULL);
+    if (!gi) return;
+    memset(&params, 0, sizeof(params));
+    params.fail_alloc = 1;
+    e = run_with("t_alloc_unchecked.dll", &params, &res);
+    OUTCOME(res, NMSHIM_FAULT_OUTCOME);
+    CHECK_EQ_U(res.fault.code, EXCEPTION_ACCESS_VIOLATION);
+    CHECK_STR(res.fault.entry, "Run");
+    CHECK_EQ_U(res.fault.av_access, 1);          /* a write */
+    CHECK_EQ_U(res.fault.av_target, 0);          /* of the NULL it got */
+    CHECK_EQ_U(res.memory.failed, 0);
+    memset(&inj, 0xcc, sizeof(inj));
+    CHECK_EQ_U(gi(e, &inj), NMERR_SUCCESS);
+    CHECK_EQ_U(inj.alloc_calls, 1);
+    CHECK_EQ_U(inj.alloc_failures, 1);
+    CHECK_EQ_U(inj.stop_injected, FALSE);
+    CHECK_EQ_U(gi(e, NULL), NMERR_INVALID_PARAMETER);
+    CHECK_EQ_U(gi(NULL, &inj), NMERR_INVALID_PARAMETER);
+    nm.NmShimUnloadExpert(e);
+
+    params.fail_alloc = 0;
+    e = run_with("t_alloc_unchecked.dll", &params, &res);
+    OUTCOME(res, NMSHIM_DONE);
+    memset(&inj, 0xcc, sizeof(inj));
+    CHECK_EQ_U(gi(e, &inj), NMERR_SUCCESS);
+    CHECK_EQ_U(inj.alloc_calls, 0);
+    CHECK_EQ_U(inj.alloc_failures, 0);
+    nm.NmShimUnloadExpert(e);
+}
+
+/* An expert that checks survives every 3rd call failing: 15 calls, 5 injected; its own
+ * event says the same. Configure's key is counted too (t_config allocates its block). */
+static void test_expert_fail_alloc_every(void)
+{
+    get_injected_fn gi = get_injected();
+    NMSHIM_RUN_PARAMS params;
+    NMSHIM_RESULT res;
+    NMSHIM_INJECTED inj;
+    const NMEVENTDATA *ev = NULL;
+    HNMEXPERT e;
+
+    if (!gi) { CHECK(gi != NULL); return; }
+    memset(&params, 0, sizeof(params));
+    params.fail_alloc_every = 3;
+    e = run_with("t_alloc_checked.dll", &params, &res);
+    OUTCOME(res, NMSHIM_DONE);
+    CHECK_EQ_U(gi(e, &inj), NMERR_SUCCESS);
+    CHECK_EQ_U(inj.alloc_calls, 15);
+    CHECK_EQ_U(inj.alloc_failures, 5);
+    CHECK_EQ_U(res.memory.failed, 0);
+    CHECK_EQ_U(res.memory.leaked_blocks, 0);
+    CHECK_EQ_U(nm.NmShimGetEvent(e, 0, &ev), NMERR_SUCCESS);
+    if (ev && ev->NumColumns == 2) CHECK_EQ_U(ev->Column[1].VariantData.Value.Uint32Val, 5);
+    nm.NmShimUnloadExpert(e);
+
+    /* Configure's instance counts on its own: --fail-alloc 1 fails t_config's first
+     * allocation in Configure, and the counts add up per expert. */
+    params.fail_alloc_every = 0;
+    params.fail_alloc = 1;
+    CHECK_EQ_U(nm.NmShimLoadExpert(nm_test_path("t_config.dll"), &e), NMERR_SUCCESS);
+    CHECK_EQ_U(nm.NmShimConfigureExpert(e, &params), NMERR_EXPERT_REPORT_FAILED);
+    memset(&inj, 0xcc, sizeof(inj));
+    CHECK_EQ_U(gi(e, &inj), NMERR_SUCCESS);
+    CHECK_EQ_U(inj.alloc_calls, 1);
+    CHECK_EQ_U(inj.alloc_failures, 1);
+    nm.NmShimUnloadExpert(e);
+}
+
+/* --stop-at-frame 5: the call that would return frame 5 answers NMERR_EXPERT_TERMINATE,
+ * the key is stopped, Run returns: terminated, the stop recorded at frame 5. A frame the
+ * expert never asks for stops nothing. */
+static void test_expert_stop_at_frame(void)
+{
+    get_injected_fn gi = get_injected();
+    NMSHIM_RUN_PARAMS params;
+    NMSHIM_CAPTURE_INFO info;
+    NMSHIM_RESULT res;
+    NMSHIM_INJECTED inj;
+    HNMEXPERT e;
+
+    if (!gi) { CHECK(gi != NULL); return; }
+    memset(&params, 0, sizeof(params));
+    params.capture = nm_open_sample(&info);
+    CHECK(params.capture != NULL);
+    if (!params.capture) return;
+    params.stop_at_frame_set = TRUE;
+    params.stop_at_frame = 5;
+    e = run_with("t_stop_frames.dll", &params, &res);
+    OUTCOME(res, NMSHIM_TERMINATED);
+    CHECK(strstr(res.message, "frame 5") != NULL);
+    CHECK_EQ_U(res.status.Status, EXPERTSTATUS_ABORTED);
+    CHECK_EQ_U(gi(e, &inj), NMERR_SUCCESS);
+    CHECK_EQ_U(inj.stop_injected, TRUE);
+    CHECK_EQ_U(inj.stop_frame, 5);
+    nm.NmShimUnloadExpert(e);
+
+    params.stop_at_frame = info.frames;          /* past the end: never asked for */
+    e = run_with("t_stop_frames.dll", &params, &res);
+    OUTCOME(res, NMSHIM_DONE);
+    CHECK_EQ_U(gi(e, &inj), NMERR_SUCCESS);
+    CHECK_EQ_U(inj.stop_injected, FALSE);
+    nm.NmShimUnloadExpert(e);
+    nm.NmShimCloseCapture(params.capture);
+}
+
 static const struct nm_test tests[] = {
     NM_TEST(test_expert_ok),
     NM_TEST(test_expert_decorated_exports),
@@ -539,6 +677,9 @@ static const struct nm_test tests[] = {
     NM_TEST(test_expert_worker_faults),
     NM_TEST(test_expert_loads_exact_file),
     NM_TEST(test_expert_configure_timeout),
+    NM_TEST(test_expert_fail_alloc_unchecked),
+    NM_TEST(test_expert_fail_alloc_every),
+    NM_TEST(test_expert_stop_at_frame),
     NM_TEST_END
 };
 const struct nm_suite suite_expert = { "expert", init, NULL, tests };

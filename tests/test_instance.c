@@ -377,6 +377,121 @@ static void test_instance_overflow_before_lock(void)
     CHECK(st.leaked_blocks > 100);
 }
 
+/* ---- fault injection (issue 14 §2, instance.c "fault injection") ------------------- */
+
+/* --fail-alloc 2: the second counted call fails as a real shortage does (NULL,
+ * NMERR_OUT_OF_MEMORY), counted as injected, not in stats.failed; bad input keeps its
+ * own error and is not counted; the host's config copy is not an expert's call. */
+static void test_instance_fail_nth(void)
+{
+    HEXPERTKEY k = NULL;
+    void *a = NULL, *b = (void *)1, *c = NULL, *host = NULL, *q = (void *)1;
+    const char *why = NULL;
+    struct nm_injected inj;
+    NMSHIM_MEMSTATS st;
+    char data[40] = { 0 };
+
+    CHECK_EQ_U(nm_instance_create(0, NULL, &k), NMERR_SUCCESS);
+    CHECK_EQ_U(nm_instance_inject(k, 2, 0), NMERR_SUCCESS);
+    CHECK_EQ_U(nm_instance_copy_in(k, data, sizeof(data), &host), NMERR_SUCCESS);
+    CHECK_EQ_U(nm_instance_alloc(k, 10, &a, &why), NMERR_SUCCESS);          /* call 1 */
+    CHECK_EQ_U(nm_instance_realloc(k, data, 20, &q, &why), NMERR_INVALID_PARAMETER);
+    CHECK_EQ_PTR(q, NULL);                                   /* bad input: not counted */
+    CHECK_EQ_U(nm_instance_alloc(k, 10, &b, &why), NMERR_OUT_OF_MEMORY);    /* call 2 */
+    CHECK_EQ_PTR(b, NULL);
+    CHECK(why && strstr(why, "injected"));
+    CHECK_EQ_U(nm_instance_alloc(k, 10, &c, &why), NMERR_SUCCESS);          /* call 3 */
+    CHECK_EQ_U(nm_instance_injected(k, &inj), NMERR_SUCCESS);
+    CHECK_EQ_U(inj.calls, 3);
+    CHECK_EQ_U(inj.failures, 1);
+    CHECK_EQ_U(nm_instance_stats(k, &st), NMERR_SUCCESS);
+    CHECK_EQ_U(st.failed, 0);                   /* a real failure it was not */
+    CHECK_EQ_U(st.allocs, 2);
+    CHECK_EQ_U(st.bad_calls, 1);
+    /* A stopped key answers NMERR_EXPERT_TERMINATE, uncounted. */
+    CHECK_EQ_U(nm_instance_stop(k), NMERR_SUCCESS);
+    CHECK_EQ_U(nm_instance_alloc(k, 10, &b, &why), NMERR_EXPERT_TERMINATE);
+    memset(&inj, 0xcc, sizeof(inj));
+    CHECK_EQ_U(nm_instance_end_injected(k, &st, &inj), NMERR_SUCCESS);
+    CHECK_EQ_U(inj.calls, 3);
+    CHECK_EQ_U(inj.failures, 1);
+    CHECK_EQ_U(st.leaked_blocks, 2);            /* a and c; the host's block is not a leak */
+    CHECK_EQ_U(nm_instance_injected(k, &inj), NMERR_INVALID_EXPERT_HANDLE);
+}
+
+/* --fail-alloc-every 3: calls 3, 6, 9 fail, reallocs included; a realloc that fails
+ * keeps its block, size and contents untouched (the real failure path). With --fail-alloc
+ * too, both apply. */
+static void test_instance_fail_every(void)
+{
+    HEXPERTKEY k = NULL;
+    void *p = NULL, *q = (void *)1, *r = NULL;
+    const char *why = NULL;
+    struct nm_injected inj;
+    unsigned i, failed = 0;
+
+    CHECK_EQ_U(nm_instance_create(0, NULL, &k), NMERR_SUCCESS);
+    CHECK_EQ_U(nm_instance_inject(k, 0, 3), NMERR_SUCCESS);
+    CHECK_EQ_U(nm_instance_alloc(k, 32, &p, &why), NMERR_SUCCESS);          /* 1 */
+    memset(p, 0x5a, 32);
+    CHECK_EQ_U(nm_instance_realloc(k, p, 64, &q, &why), NMERR_SUCCESS);     /* 2 */
+    p = q;
+    CHECK_EQ_U(nm_instance_realloc(k, p, 4000, &q, &why), NMERR_OUT_OF_MEMORY);  /* 3 */
+    CHECK_EQ_PTR(q, NULL);
+    CHECK_EQ_U(nm_instance_block_size(k, p), 64);           /* still live, same size */
+    CHECK_EQ_U(((unsigned char *)p)[31], 0x5a);
+    CHECK_EQ_U(nm_instance_free(k, p, &why), NMERR_SUCCESS);   /* free is never counted */
+    for (i = 4; i <= 9; i++) {
+        r = NULL;
+        if (nm_instance_alloc(k, 8, &r, &why) == NMERR_OUT_OF_MEMORY) {
+            CHECK_MSG(i % 3 == 0, "call %u failed", i);
+            failed++;
+        } else {
+            CHECK_MSG(i % 3 != 0, "call %u did not fail", i);
+            nm_instance_free(k, r, &why);
+        }
+    }
+    CHECK_EQ_U(failed, 2);
+    CHECK_EQ_U(nm_instance_end_injected(k, NULL, &inj), NMERR_SUCCESS);
+    CHECK_EQ_U(inj.calls, 9);
+    CHECK_EQ_U(inj.failures, 3);
+
+    /* Both: call 1 (the Nth) and every 2nd. */
+    CHECK_EQ_U(nm_instance_create(0, NULL, &k), NMERR_SUCCESS);
+    CHECK_EQ_U(nm_instance_inject(k, 1, 2), NMERR_SUCCESS);
+    for (failed = 0, i = 1; i <= 6; i++) {
+        if (nm_instance_alloc(k, 8, &r, &why) == NMERR_OUT_OF_MEMORY) failed++;
+    }
+    CHECK_EQ_U(nm_instance_end_injected(k, NULL, &inj), NMERR_SUCCESS);
+    CHECK_EQ_U(failed, 4);                      /* 1, 2, 4, 6 */
+    CHECK_EQ_U(inj.failures, 4);
+    CHECK_EQ_U(inj.calls, 6);
+}
+
+/* Off (the default, and a new instance in a slot that had it on): nothing counted,
+ * nothing fails. */
+static void test_instance_inject_off(void)
+{
+    HEXPERTKEY k = NULL;
+    void *p = NULL;
+    const char *why = NULL;
+    struct nm_injected inj;
+    unsigned i;
+
+    CHECK_EQ_U(nm_instance_create(0, NULL, &k), NMERR_SUCCESS);
+    CHECK_EQ_U(nm_instance_inject(k, 1, 1), NMERR_SUCCESS);
+    CHECK_EQ_U(nm_instance_inject(k, 0, 0), NMERR_SUCCESS);
+    for (i = 0; i < 5; i++) {
+        CHECK_EQ_U(nm_instance_alloc(k, 8, &p, &why), NMERR_SUCCESS);
+        nm_instance_free(k, p, &why);
+    }
+    CHECK_EQ_U(nm_instance_injected(k, &inj), NMERR_SUCCESS);
+    CHECK_EQ_U(inj.calls, 0);
+    CHECK_EQ_U(inj.failures, 0);
+    nm_instance_end(k, NULL);
+    CHECK_EQ_U(nm_instance_inject((HEXPERTKEY)(ULONG_PTR)3, 1, 0), NMERR_INVALID_EXPERT_HANDLE);
+}
+
 static const struct nm_test tests[] = {
     NM_TEST(test_instance_keys_are_cookies),
     NM_TEST(test_instance_stale_key_after_reuse),
@@ -389,6 +504,9 @@ static const struct nm_test tests[] = {
     NM_TEST(test_instance_lock_left_by_dead_thread),
     NM_TEST(test_instance_stop_does_not_wait),
     NM_TEST(test_instance_overflow_before_lock),
+    NM_TEST(test_instance_fail_nth),
+    NM_TEST(test_instance_fail_every),
+    NM_TEST(test_instance_inject_off),
     NM_TEST_END
 };
 const struct nm_suite suite_instance = { "instance", NULL, NULL, tests };

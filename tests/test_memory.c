@@ -527,6 +527,84 @@ static void test_memory_end_frees_everything(void)
     CHECK_EQ_U(nm.NmShimEndInstance(key, &st), NMERR_INVALID_EXPERT_HANDLE);
 }
 
+/* ---- tracing to a file (NmShimSetTrace: nmhost --trace, --trace-file; issue 14 §4) -- */
+
+static char *read_all(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    if (n < 0 || !(buf = calloc(1, (size_t)n + 1))) { fclose(f); return NULL; }
+    if (fread(buf, 1, (size_t)n, f) != (size_t)n) n = 0;
+    buf[n] = 0;
+    fclose(f);
+    return buf;
+}
+
+/* Every memory call with its arguments and result goes to the file, one line each;
+ * NMSHIM_TRACE_APPEND keeps what is there, the default truncates; warn level has the
+ * bad free only; bad arguments and an unopenable file change nothing. */
+static void test_memory_trace_to_file(void)
+{
+    DWORD (WINAPI *set_trace)(DWORD, LPCSTR, DWORD) =
+        (void *)GetProcAddress(nm.dll, "NmShimSetTrace");
+    const char *path = nm_test_tmp("trace.txt");
+    char expect[160], env[16], *text;
+    HEXPERTKEY key;
+    DWORD err = ERR_POISON, n;
+    void *p, *first;
+
+    CHECK(set_trace != NULL);
+    if (!set_trace) return;
+    CHECK_EQ_U(set_trace(3, NULL, 0), NMERR_INVALID_PARAMETER);
+    CHECK_EQ_U(set_trace(NMSHIM_TRACE_ALL, NULL, 2), NMERR_INVALID_PARAMETER);
+    CHECK_EQ_U(set_trace(NMSHIM_TRACE_ALL, nm_test_tmp("no\\such\\folder\\t.txt"), 0),
+               NMERR_PATH_NOT_FOUND);
+
+    CHECK_EQ_U(set_trace(NMSHIM_TRACE_ALL, path, 0), NMERR_SUCCESS);
+    key = new_key(0);
+    first = nm.ExpertAllocMemory(key, 123, &err);
+    CHECK_EQ_U(err, NMERR_SUCCESS);
+    CHECK_EQ_U(nm.ExpertFreeMemory(key, first), NMERR_SUCCESS);
+    CHECK_EQ_U(nm.ExpertFreeMemory(key, first), NMERR_INVALID_PARAMETER);  /* a warning */
+    CHECK_EQ_U(set_trace(NMSHIM_TRACE_WARN, path, NMSHIM_TRACE_APPEND), NMERR_SUCCESS);
+    p = nm.ExpertAllocMemory(key, 77, &err);                /* not traced at warn */
+    CHECK_EQ_U(nm.ExpertFreeMemory(key, (char *)p + 1), NMERR_INVALID_PARAMETER);
+    nm.ExpertFreeMemory(key, p);
+    CHECK_EQ_U(set_trace(NMSHIM_TRACE_ERRORS, NULL, 0), NMERR_SUCCESS);   /* closes it */
+    nm.NmShimEndInstance(key, NULL);
+
+    text = read_all(path);
+    CHECK(text != NULL);
+    if (text) {
+        snprintf(expect, sizeof(expect), ":ExpertAllocMemory key %p, size 123 -> %p, error 0\n",
+                 key, first);
+        CHECK_MSG(strstr(text, expect) != NULL, "no \"%s\" in the trace", expect);
+        snprintf(expect, sizeof(expect), ":ExpertFreeMemory key %p, ptr %p -> error 0\n", key, first);
+        CHECK_MSG(strstr(text, expect) != NULL, "no \"%s\" in the trace", expect);
+        CHECK(strstr(text, "nmapi:warn:") != NULL);
+        CHECK(strstr(text, "size 77") == NULL);
+        snprintf(expect, sizeof(expect), "ptr %p, size 0: not a live block", (char *)p + 1);
+        CHECK_MSG(strstr(text, expect) != NULL, "no \"%s\" in the trace", expect);
+        free(text);
+    }
+    /* Anew: truncated. */
+    CHECK_EQ_U(set_trace(NMSHIM_TRACE_ALL, path, 0), NMERR_SUCCESS);
+    CHECK_EQ_U(set_trace(NMSHIM_TRACE_ERRORS, NULL, 0), NMERR_SUCCESS);
+    text = read_all(path);
+    CHECK(text && !text[0]);
+    free(text);
+    /* What the environment asked for, as before the test. */
+    n = GetEnvironmentVariableA("NMAPI_TRACE", env, sizeof(env));
+    set_trace(!n || n >= sizeof(env) || !strcmp(env, "0") ? NMSHIM_TRACE_ERRORS
+              : !_stricmp(env, "warn") ? NMSHIM_TRACE_WARN : NMSHIM_TRACE_ALL, NULL, 0);
+}
+
 static const struct nm_test tests[] = {
     NM_TEST(test_memory_alloc_ok),
     NM_TEST(test_memory_alloc_zero),
@@ -548,6 +626,7 @@ static const struct nm_test tests[] = {
     NM_TEST(test_memory_threads_one_key),
     NM_TEST(test_memory_threads_four_keys),
     NM_TEST(test_memory_end_frees_everything),
+    NM_TEST(test_memory_trace_to_file),
     NM_TEST_END
 };
 const struct nm_suite suite_memory = { "memory", init, NULL, tests };
