@@ -9,8 +9,9 @@
 #    function is the symbol _Register@4, and MinGW exports it as "Register@4": the host
 #    would not find it. -Wl,--kill-at drops the @N from every export name, whether the
 #    source marks the functions __declspec(dllexport) or lists them in a .def file among
-#    the sources (a legacy .def with plain names also links: ld resolves "Register" to
-#    _Register@4 and says so). x86_64 has no stdcall decoration: nothing to do.
+#    the sources. A legacy .def names them plainly ("Register"), as MSVC's linker took
+#    it: ld resolves that to _Register@4 too (stdcall fixup), quietly when a .def is
+#    given. x86_64 has no stdcall decoration: nothing to do.
 #  * The expert calls nmapi.dll through nmshim::nmapi, whose import library maps the
 #    decorated references _ExpertAllocMemory@12 ... to the plain exports, as the SDK's
 #    nmapi.lib did.
@@ -42,5 +43,8 @@ function(nmshim_add_expert name)
   target_link_options(${name} PRIVATE -static-libgcc $<$<LINK_LANGUAGE:CXX>:-static-libstdc++>)
   if(CMAKE_SIZEOF_VOID_P EQUAL 4 AND NOT A_DECORATED)
     target_link_options(${name} PRIVATE -Wl,--kill-at)
+    if(sources MATCHES "\\.[dD][eE][fF](;|$)")
+      target_link_options(${name} PRIVATE -Wl,--enable-stdcall-fixup)
+    endif()
   endif()
 endfunction()

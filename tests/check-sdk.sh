@@ -89,6 +89,21 @@ step exports bash "$top/scripts/check-exports.sh" "$triple-objdump" "$dll" "$tmp
 imports=$("$triple-objdump" -p "$dll" | sed -n 's/^\tDLL Name: //p' | sort | tr '\n' ' ')
 [ "$imports" = "KERNEL32.dll msvcrt.dll nmapi.dll " ] || fail "template.dll imports $imports"
 
+# The same expert as the SDK's experts were written: no __declspec(dllexport), a .def
+# naming the entry points plainly (propdist.def); the same exports, no linker warning.
+mkdir -p "$tmp/legacy"
+sed 's/__declspec(dllexport) //' "$tmp/src/template.c" >"$tmp/legacy/legacy.c"
+printf 'EXPORTS\n    DllMain\n    Register\n    Configure\n    Run\n' >"$tmp/legacy/legacy.def"
+printf 'cmake_minimum_required(VERSION 3.20)\nproject(legacy C)\nfind_package(nmshim REQUIRED)\n%s\n' \
+    'nmshim_add_expert(legacy legacy.c legacy.def)' >"$tmp/legacy/CMakeLists.txt"
+if step legacy-configure cmake -S "$tmp/legacy" -B "$tmp/legacy/build" \
+        -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCMAKE_PREFIX_PATH="$prefix" &&
+   step legacy-build cmake --build "$tmp/legacy/build"; then
+    step legacy-exports bash "$top/scripts/check-exports.sh" "$triple-objdump" \
+        "$tmp/legacy/build/legacy.dll" "$tmp/template.def"
+    ! grep -i 'warning' "$tmp/legacy-build.log" || fail "legacy .def: linker warnings"
+fi
+
 # The other arch's tree is refused (nmshimConfigVersion.cmake: pointer size).
 otherlog=$tmp/other-arch.log
 if cmake -S "$tmp/src" -B "$tmp/src/build-$other" \
