@@ -340,7 +340,7 @@ size_t nm_fmt_instance(const struct nm_fmt_io *io, const PROPERTYINST *pi,
     qual = info->DataQualifier;
     sb_str(&b, io, info->Label, NM_FMT_MAX_LABEL);
     if (style == NM_FMT_NAME) return b.len;
-    if (style == NM_FMT_GENERIC && type == PROP_TYPE_RAW_DATA) {
+    if (style == NM_FMT_GENERIC && (type == PROP_TYPE_RAW_DATA || type == PROP_TYPE_SUMMARY)) {
         sb_put(&b, " (%u bytes)", pi->DataLength == 0xffff ? 0u : (unsigned)pi->DataLength);
         return b.len;
     }
@@ -348,8 +348,11 @@ size_t nm_fmt_instance(const struct nm_fmt_io *io, const PROPERTYINST *pi,
     if (get_data(io, pi, d, sizeof(d), &n, &total)) { sb_put(&b, "(unreadable data)"); return b.len; }
 
     width = req && req->width ? req->width : type_width((BYTE)type);
-    big = (req && req->swap) || type == PROP_TYPE_BYTESWAPPED_WORD ||
-          type == PROP_TYPE_BYTESWAPPED_DWORD || (pi->IFlags & IFLAG_SWAPPED);
+    /* as host/dump.c and the engine's filters read it: a BYTESWAPPED type is big-endian,
+     * IFLAG_SWAPPED flips that (netmon-sdk-help.md §2.7: the obsolete type and the flag
+     * each say "non-Intel order") */
+    big = (req && req->swap) || ((type == PROP_TYPE_BYTESWAPPED_WORD ||
+          type == PROP_TYPE_BYTESWAPPED_DWORD) ^ !!(pi->IFlags & IFLAG_SWAPPED));
     if (style == NM_FMT_STRING) { put_string(&b, d, n, (pi->IFlags & IFLAG_UNICODE) != 0); return b.len; }
     if (style == NM_FMT_HEX) {
         char hex[3 * 64];

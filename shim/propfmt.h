@@ -19,8 +19,8 @@
  *     address and ADDR (6 bytes) "00:11:22:33:44:55"; STRING the attached text (stops at a
  *     NUL, IFLAG_UNICODE: UTF-16LE, non-ASCII as '?', control bytes as '.'); TIME
  *     "MM/DD/YYYY HH:MM:SS.mmm"; LARGEINT "4294967296 (0x100000000)"; VAR_LEN_SMALL_INT
- *     1..8 bytes as a number; OBJECT_IDENTIFIER dotted; RAW_DATA "Label (N bytes)";
- *     SUMMARY, VOID, COMMENT and the rest: hex bytes "0a ff ..." (ARRAY: in 2/4/8-digit
+ *     1..8 bytes as a number; OBJECT_IDENTIFIER dotted; RAW_DATA and SUMMARY (a parser
+ *     with a summary gives it its own text) "Label (N bytes)"; VOID, COMMENT and the rest: hex bytes "0a ff ..." (ARRAY: in 2/4/8-digit
  *     groups by type). Data too short for its type: hex bytes.
  */
 #ifndef NM_PROPFMT_H
