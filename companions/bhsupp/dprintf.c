@@ -86,7 +86,7 @@ VOID __cdecl dprintf(LPSTR format, ...)
     last = GetLastError();                 /* tracing must not change what the caller sees */
     len = format_length(format);
     if (len < 0) {
-        snprintf(line, sizeof(line), "bhsupp:warn:%04lx:dprintf bad format %p\n",
+        snprintf(line, sizeof(line), "bhsupp:warn:%04lx:dprintf unreadable or over-long (4 KiB) format %p\n",
                  GetCurrentThreadId(), (void *)format);
     } else {
         if (has_percent_n(format)) {
