@@ -121,7 +121,7 @@ size_t nm_fmt_hexbytes(char *out, size_t size, const BYTE *p, size_t n, int grou
 }
 
 /* The value bytes of an instance: the attached data, or an extended instance's copy
- * (DataLength 0xFFFF, netmon-sdk-help.md §2.6). *total = their full length; -1: unreadable. */
+ * (DataLength 0xFFFF, docs/sdk-help.md §2.6). *total = their full length; -1: unreadable. */
 static int get_data(const struct nm_fmt_io *io, const PROPERTYINST *pi, BYTE *buf, size_t max,
                     size_t *n, size_t *total)
 {
@@ -237,7 +237,7 @@ static void put_labeled(struct sb *b, const struct nm_fmt_io *io, const void *se
     }
 }
 
-/* FLAGS: the on-labels of the listed bits that are set (netmon-sdk-help.md §2.5: only the
+/* FLAGS: the on-labels of the listed bits that are set (docs/sdk-help.md §2.5: only the
  * listed bits are shown). */
 static void put_bit_flags(struct sb *b, const struct nm_fmt_io *io, const void *setp,
                           unsigned long long v)
@@ -349,7 +349,7 @@ size_t nm_fmt_instance(const struct nm_fmt_io *io, const PROPERTYINST *pi,
 
     width = req && req->width ? req->width : type_width((BYTE)type);
     /* as host/dump.c and the engine's filters read it: a BYTESWAPPED type is big-endian,
-     * IFLAG_SWAPPED flips that (netmon-sdk-help.md §2.7: the obsolete type and the flag
+     * IFLAG_SWAPPED flips that (docs/sdk-help.md §2.7: the obsolete type and the flag
      * each say "non-Intel order") */
     big = (req && req->swap) || ((type == PROP_TYPE_BYTESWAPPED_WORD ||
           type == PROP_TYPE_BYTESWAPPED_DWORD) ^ !!(pi->IFlags & IFLAG_SWAPPED));

@@ -1,5 +1,5 @@
 /*
- * propfmt.h - property text: the generic formatter's rules (netmon-sdk-help.md §2.9) as
+ * propfmt.h - property text: the generic formatter's rules (docs/sdk-help.md §2.9) as
  * portable code, shared by nmapi.dll (FormatPropertyInstance, GetPropertyText, the built-in
  * parsers' texts: shim/proptext.c) and parser.dll (the Format* and fm_* exports), so a
  * property reads the same whoever formats it.

@@ -2,7 +2,7 @@
  * proptext.c - property text (issue 13 §3): FormatPropertyInstance and GetPropertyText
  * (nmapi.@), over the portable formatter of propfmt.c.
  *
- * The FORMAT convention (netmon-sdk-help.md §2.9, legacy-experts.md §3.1): a protocol's
+ * The FORMAT convention (docs/sdk-help.md §2.9, docs/sdk-samples.md §3.1): a protocol's
  * FormatProperties(hFrame, frame, protocol data, n, instances) calls, for each instance,
  * the function in lpPropertyInfo->InstanceData (a custom WINAPIV formatter, or
  * FormatPropertyInstance itself, called with the instance as its ONE argument); the

@@ -1,6 +1,6 @@
 /*
  * dprintf.c - bhsupp.dll: dprintf (bhsupp.@), the debug print of the 2001 SDK's Lib/bhsupp.lib
- * (legacy-experts.md Appendix B; netmon.h: VOID __cdecl dprintf(LPSTR format, ...)). Legacy
+ * (docs/sdk-samples.md Appendix B; netmon.h: VOID __cdecl dprintf(LPSTR format, ...)). Legacy
  * parsers and experts call it for debug output.
  *
  * Where it goes: nmapi.dll's trace (stderr, switched by NMAPI_TRACE; shim/trace.c), as a line

@@ -1,6 +1,6 @@
 /*
  * ber.c - BERGetHeader, BERGetInteger, BERGetString (parser.@, cdecl): one BER element
- * (X.690) at pCurrentPointer, as SNMP parsers read them (netmon-sdk-help.md §3.11: TRUE on
+ * (X.690) at pCurrentPointer, as SNMP parsers read them (docs/sdk-help.md §3.11: TRUE on
  * success). There is no length argument, so the only bound is that every byte read is
  * readable memory; the element must also be short enough to be real (at most 16 MiB).
  *

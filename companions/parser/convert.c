@@ -5,7 +5,7 @@
  * None of them takes a destination size (the 1990s API), so each writes a fixed maximum,
  * documented here, after checking those bytes are writable; sources are read only where
  * readable. Failure values: NULL for pointer results, nothing written for VOID ones.
- * Our reading where the SDK help is silent (netmon-sdk-help.md §3.11 says only "no address
+ * Our reading where the SDK help is silent (docs/sdk-help.md §3.11 says only "no address
  * type parameter"): AddressToString writes a 6-byte MAC address as 12 upper-case hex digits
  * (NetMon's own "0020AF123456" form, 13 bytes with the NUL); StringToAddress reads 12 hex
  * digits, with an optional '-', ':', '.' or ' ' between bytes, into 6 bytes.

@@ -2,7 +2,7 @@
  * format.c - parser.dll's formatters (parser.@): the FormatLabeled*, FormatPropertyData*
  * and fm_* property formatters, the flag pictures and binary strings, times.
  *
- * The property formatters follow the FORMAT convention (netmon-sdk-help.md §2.9): called
+ * The property formatters follow the FORMAT convention (docs/sdk-help.md §2.9): called
  * with the instance as the first argument (cdecl, so extra or missing trailing arguments
  * are harmless), they write "Label = value" into szPropertyText, at most the capacity
  * FormatStringSize gives (80 when 0), through shim/propfmt.c: the text is the same as

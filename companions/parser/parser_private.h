@@ -1,6 +1,6 @@
 /*
  * parser_private.h - what the files of parser.dll share: netmon.h (which declares the 37
- * documented Parser.lib functions, legacy-experts.md Appendix B) plus the 32 internal
+ * documented Parser.lib functions, docs/sdk-samples.md Appendix B) plus the 32 internal
  * cdecl routines parser.lib also exports. Their names and prototypes are those of the old
  * parser-library header pmacros.h (Bloodhound, "OLDPLIBINC"); Appendix B names the same
  * families (fm_*, *_flag_to_string, hex_canon*, itoa1, strcpy1, prop_name_equals,

@@ -1,7 +1,7 @@
 /*
  * sets.c - LookupByteSetString, LookupWordSetString, LookupDwordSetString (parser.@):
  * the label of a value in a labelled set (SET of LABELED_BYTE/WORD/DWORD), or NULL when the
- * value is not in the set (netmon-sdk-help.md §2.5, pages nmref2_4mlj/5lnr/3f1j). A NULL or
+ * value is not in the set (docs/sdk-help.md §2.5, pages nmref2_4mlj/5lnr/3f1j). A NULL or
  * unreadable set, or a table that is not readable for nEntries entries, is "not in the set":
  * NULL, never a fault. The label pointer is returned as the parser stored it.
  */

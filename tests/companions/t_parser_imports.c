@@ -2,7 +2,7 @@
  * t_parser_imports.c - test DLL t_parser_imports.dll: imports every export of parser.dll
  * and bhsupp.dll through a real import table (so it loads only if both export each name
  * undecorated), and uses the real ones as the SDK's Blrplate parser does
- * (legacy-experts.md §3.1): LookupWordSetString on its opcode set, a FORMAT formatter
+ * (docs/sdk-samples.md §3.1): LookupWordSetString on its opcode set, a FORMAT formatter
  * called with one argument writing into the host's szPropertyText, dprintf.
  */
 #include <stdio.h>
