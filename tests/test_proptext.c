@@ -1,7 +1,9 @@
 /*
  * test_proptext.c - suite "proptext" (shim/proptext.c, shim/propfmt.c, the built-in
  * parsers' FormatProperties in shim/parsers/format.c): property texts through
- * GetPropertyText and FormatPropertyInstance, their bounds, and bad input.
+ * GetPropertyText and FormatPropertyInstance, their bounds, and bad input; a protocol's
+ * own FormatProperties that follows the FORMAT convention, overruns FormatStringSize,
+ * points szPropertyText at its own text, or faults.
  * White-box: links the core directly (as test_engine.c does).
  */
 #include <string.h>
@@ -183,10 +185,94 @@ static void test_proptext_format_property_instance(void)
     CHECK_STR(text, "Address = (unreadable data)");
 }
 
+/* ---- the FORMAT convention through a protocol's own FormatProperties --------------
+ * FMTTEST's FormatProperties stands in for a legacy parser's: it is swapped in for the
+ * DNS protocol of a parsed frame (white-box), so GetPropertyText calls it with DNS's
+ * instances. */
+static int fmt_mode;
+static VOID WINAPI fmt_register(HPROTOCOL h) { (void)h; }
+static LPBYTE WINAPI fmt_recognize(HFRAME f, ULPBYTE a, ULPBYTE b, DWORD c, DWORD d, HPROTOCOL e,
+                                   DWORD g, LPDWORD st, LPHPROTOCOL n, PDWORD_PTR i)
+{
+    *st = PROTOCOL_STATUS_CLAIMED;
+    return NULL;
+}
+static LPBYTE WINAPI fmt_attach(HFRAME f, ULPBYTE a, ULPBYTE b, DWORD c, DWORD d, HPROTOCOL e,
+                                DWORD g, DWORD_PTR i)
+{
+    return NULL;
+}
+static DWORD WINAPI fmt_format(HFRAME f, ULPBYTE frame, ULPBYTE data, DWORD n, LPPROPERTYINST pi)
+{
+    DWORD i;
+
+    for (i = 0; i < n; i++) {
+        if (fmt_mode == 0) {            /* Blrplate: the stored formatter, one argument */
+            VOID (WINAPIV *generic)(LPPROPERTYINST, ...) = (VOID (WINAPIV *)(LPPROPERTYINST, ...))(void *)FormatPropertyInstance;
+            FORMAT fmt;
+            memcpy(&fmt, &generic, sizeof(fmt));
+            fmt(&pi[i]);
+        } else if (fmt_mode == 1) {     /* a wsprintf-sized text, far past FormatStringSize */
+            memset(pi[i].szPropertyText, 'A', 1000);
+            pi[i].szPropertyText[1000] = 0;
+        } else if (fmt_mode == 2) {     /* its own static text */
+            static char own[] = "Own text";
+            pi[i].szPropertyText = own;
+        } else {                        /* a fault */
+            volatile int *volatile bad = (volatile int *)(ULONG_PTR)0x10;
+            *bad = 1;
+        }
+    }
+    return NMERR_SUCCESS;
+}
+
+static void test_proptext_parser_format_properties(void)
+{
+    ENTRYPOINTS ep = { fmt_register, NULL, fmt_recognize, fmt_attach, fmt_format };
+    HPROTOCOL h = CreateProtocol((LPSTR)"FMTTEST", &ep, sizeof(ep));
+    HFRAME hf = parse(dns_frame, sizeof(dns_frame));
+    LPPROPERTYINST pi = find(hf, "DNS", "Question Name");
+    struct nm_ptable *t;
+    struct nm_protocol *saved = NULL;
+    unsigned k = 0;
+    char b[64];
+
+    CHECK(h != NULL);
+    if (!h || !pi || !(t = nm_engine_table_lock(hf))) { if (h) DestroyProtocol(h); return; }
+    for (k = 0; k < t->nprot; k++)
+        if (t->prot[k].proto == nm_engine_protocol(GetProtocolFromName((LPSTR)"DNS"))) break;
+    if (k < t->nprot) {
+        saved = t->prot[k].proto;
+        t->prot[k].proto = nm_engine_protocol(h);
+    }
+    nm_engine_table_unlock(t);
+    CHECK(saved != NULL);
+    if (saved) {
+        fmt_mode = 0;
+        CHECK_STR(GetPropertyText(hf, pi, b, sizeof(b)), "Question Name = www.example.com");
+        fmt_mode = 1;
+        memset(b, '#', sizeof(b));
+        CHECK_EQ_PTR(GetPropertyText(hf, pi, b, sizeof(b)), b);     /* cut to the caller's 64 */
+        CHECK_EQ_U(strlen(b), sizeof(b) - 1);
+        fmt_mode = 2;
+        CHECK_STR(GetPropertyText(hf, pi, b, sizeof(b)), "Own text");
+        fmt_mode = 3;
+        CHECK_EQ_PTR(GetPropertyText(hf, pi, b, sizeof(b)), NULL);  /* the fault is caught */
+        fmt_mode = 0;
+        CHECK_STR(GetPropertyText(hf, pi, b, sizeof(b)), "Question Name = www.example.com");
+        if ((t = nm_engine_table_lock(hf))) {
+            t->prot[k].proto = saved;
+            nm_engine_table_unlock(t);
+        }
+    }
+    DestroyProtocol(h);
+}
+
 static const struct nm_test tests[] = {
     NM_TEST(test_proptext_builtin_texts),
     NM_TEST(test_proptext_get_bounds_and_bad_input),
     NM_TEST(test_proptext_format_property_instance),
+    NM_TEST(test_proptext_parser_format_properties),
     NM_TEST_END
 };
 const struct nm_suite suite_proptext = { "proptext", init, NULL, tests };
