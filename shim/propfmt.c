@@ -438,3 +438,19 @@ size_t nm_fmt_instance(const struct nm_fmt_io *io, const PROPERTYINST *pi,
     }
     return b.len;
 }
+
+#ifndef _WIN32
+/* The native build (tests/fuzz): FormatPropertyInstance over plain reads, for the built-in
+ * parsers' FormatProperties (the DLL's guarded one is shim/proptext.c). */
+static int plain_copy(void *dst, const void *src, size_t n) { if (!src) return -1; memcpy(dst, src, n); return 0; }
+static size_t plain_strnlen(const char *s, size_t max) { return s ? strnlen(s, max) : (size_t)-1; }
+
+DWORD FormatPropertyInstance(LPPROPERTYINST pi, ...)
+{
+    static const struct nm_fmt_io io = { plain_copy, plain_strnlen };
+
+    if (!pi || !pi->lpPropertyInfo || !pi->szPropertyText) return NMERR_INVALID_PARAMETER;
+    nm_fmt_instance(&io, pi, pi->lpPropertyInfo, NULL, pi->szPropertyText, nm_fmt_capacity(pi->lpPropertyInfo));
+    return NMERR_SUCCESS;
+}
+#endif
