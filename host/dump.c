@@ -258,6 +258,13 @@ static int dump_frame(FILE *f, HNMCAPTURE cap, DWORD n)
         const char *pn = proto_of(r->RecognizeData[i].ProtocolID);
         for (j = 0; j < t->PropertyInstTable[i].nPropertyInsts; j++) {
             LPPROPERTYINST pi = &t->lpFirstPropertyInst[t->PropertyInstTable[i].nPropertyInstIndex + j];
+            char text[512];
+            /* the property's text, as the detail pane shows it (GetPropertyText runs the
+             * protocol's FormatProperties, or the generic formatter) */
+            if (GetPropertyText(d.hFrame, pi, text, sizeof(text))) {
+                fprintf(f, "%*s%s: %s\n", 2 * pi->Level, "", pn, text);
+                continue;
+            }
             fprintf(f, "%*s%s: %s = ", 2 * pi->Level, "", pn, pi->lpPropertyInfo->Label);
             print_value(f, pi);
             fputc('\n', f);

@@ -58,6 +58,13 @@ typedef HPROTOCOL *LPHPROTOCOL;
 #define PROP_QUAL_SET (0x2)
 #define PROP_QUAL_LABELED_SET (0x4)
 #define PROP_QUAL_FLAGS (0xa)
+/* property text (propfmt.c) */
+#define PROP_TYPE_SRCFRIENDLYNAME (0x10)
+#define PROP_TYPE_DSTFRIENDLYNAME (0x11)
+#define PROP_TYPE_TOKENRING_ADDRESS (0x12)
+#define PROP_TYPE_FDDI_ADDRESS (0x13)
+#define PROP_TYPE_OBJECT_IDENTIFIER (0x15)
+#define PROP_QUAL_ARRAY (0xb)
 #define IFLAG_ERROR (0x1)
 #define IFLAG_SWAPPED (0x2)
 #define IFLAG_UNICODE (0x4)
@@ -217,5 +224,7 @@ WINBOOL AttachPropertyInstance(HFRAME hFrame, HPROPERTY hProperty, DWORD Length,
 WINBOOL AttachPropertyInstanceEx(HFRAME hFrame, HPROPERTY hProperty, DWORD Length, ULPVOID lpData,
                                  DWORD ExLength, ULPVOID lpExData, DWORD HelpID, DWORD Level,
                                  DWORD IFlags);
+/* The generic formatter (proptext.c in the DLL; propfmt.c's plain version natively). */
+DWORD FormatPropertyInstance(LPPROPERTYINST lpPropertyInst, ...);
 
 #endif /* NM_PARSE_NATIVE_H */

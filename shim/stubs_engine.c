@@ -34,13 +34,6 @@ VOID __cdecl SetMaxAmountOfProtocols(DWORD nMaxProtocols);
 DWORD WINAPI UnlockFramePropertyTable(HFRAME hFrame);
 DWORD WINAPI UnlockFrameText(HFRAME hFrame);
 
-/* GetPropertyText (nmapi.@) */
-LPSTR WINAPI GetPropertyText(HFRAME hFrame,LPPROPERTYINST lpPI,LPSTR szBuffer,DWORD BufferSize)
-{
-    NM_STUB();
-    return NULL;
-}
-
 /* CCHeapAlloc (nmapi.@) */
 LPVOID WINAPI CCHeapAlloc(DWORD dwBytes,WINBOOL bZeroInit)
 {
@@ -80,13 +73,6 @@ DWORD WINAPI CreateHandoffTable(LPSTR secName,LPSTR iniFile,LPHANDOFFTABLE *hTab
 VOID WINAPI DestroyHandoffTable(LPHANDOFFTABLE hTable)
 {
     NM_STUB();
-}
-
-/* FormatPropertyInstance (nmapi.@) */
-DWORD WINAPIV FormatPropertyInstance(LPPROPERTYINST lpPropertyInst,...)
-{
-    NM_STUB();
-    return NMERR_NOT_SUPPORTED;
 }
 
 /* GetCCInstPtr (nmapi.@) */

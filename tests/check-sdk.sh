@@ -32,6 +32,7 @@ step() {
 # 1. Install, and the layout (issue 14 §1).
 step install cmake --install "$build" --prefix "$prefix" || exit 1
 for f in bin/nmapi.dll bin/nmhost.exe bin/sample.cap include/nmshim.h lib/libnmapi.dll.a \
+         bin/parser.dll bin/bhsupp.dll lib/libparser.dll.a lib/libbhsupp.dll.a \
          lib/cmake/nmshim/nmshimConfig.cmake lib/cmake/nmshim/nmshimConfigVersion.cmake \
          lib/cmake/nmshim/nmshimExpert.cmake; do
     [ -f "$prefix/$f" ] || fail "install: no $f"
@@ -52,6 +53,10 @@ foreach(p IMPORTED_LOCATION IMPORTED_IMPLIB INTERFACE_INCLUDE_DIRECTORIES)
 endforeach()
 get_target_property(v nmshim::nmhost IMPORTED_LOCATION)
 message(STATUS "probe nmhost.IMPORTED_LOCATION=${v}")
+foreach(c parser bhsupp)
+  get_target_property(v nmshim::${c} IMPORTED_IMPLIB)
+  message(STATUS "probe ${c}.IMPORTED_IMPLIB=${v}")
+endforeach()
 message(STATUS "probe NMSHIM_NMHOST=${NMSHIM_NMHOST}")
 message(STATUS "probe NMSHIM_ARCH=${NMSHIM_ARCH}")
 message(STATUS "probe nmshim_DIR=${nmshim_DIR}")
@@ -65,6 +70,8 @@ if step probe cmake -S "$tmp/probe" -B "$tmp/probe/build" -DCMAKE_TOOLCHAIN_FILE
 nmapi.IMPORTED_IMPLIB=$prefix/lib/libnmapi.dll.a
 nmapi.INTERFACE_INCLUDE_DIRECTORIES=$prefix/include
 nmhost.IMPORTED_LOCATION=$prefix/bin/nmhost.exe
+parser.IMPORTED_IMPLIB=$prefix/lib/libparser.dll.a
+bhsupp.IMPORTED_IMPLIB=$prefix/lib/libbhsupp.dll.a
 NMSHIM_NMHOST=$prefix/bin/nmhost.exe
 NMSHIM_ARCH=$arch
 nmshim_DIR=$prefix/lib/cmake/nmshim

@@ -2,7 +2,7 @@
  * arp.c - ARP_RARP: ARP and RARP (RFC 826, 903). Addresses are typed only when their
  * lengths say Ethernet (6) and IPv4 (4); other lengths are attached as raw data.
  */
-#include "builtin.h"
+#include "format.h"
 
 enum { P_SUMMARY, P_HTYPE, P_PTYPE, P_HLEN, P_PLEN, P_OPCODE, P_SHA, P_SPA, P_THA, P_TPA,
        P_SHA_RAW, P_SPA_RAW, P_THA_RAW, P_TPA_RAW };
@@ -12,7 +12,7 @@ static LABELED_WORD opcodes[] = {
 };
 static SET opcode_set = { NM_COUNT(opcodes), { opcodes } };
 static PROPERTYINFO props[] = {
-    NM_PROP("Summary", "ARP/RARP summary", PROP_TYPE_SUMMARY, PROP_QUAL_NONE, NULL),
+    NM_SUMMARY("ARP/RARP summary"),
     NM_PROP("Hardware Type", "Hardware address space", PROP_TYPE_BYTESWAPPED_WORD, PROP_QUAL_NONE, NULL),
     NM_PROP("Protocol Type", "Protocol address space (an ethertype)", PROP_TYPE_BYTESWAPPED_WORD, PROP_QUAL_LABELED_SET, &nm_set_ethertype),
     NM_PROP("Hardware Address Length", "Bytes in a hardware address", PROP_TYPE_BYTE, PROP_QUAL_NONE, NULL),
@@ -63,6 +63,36 @@ static LPBYTE WINAPI arp_attach(HFRAME f, ULPBYTE frame, ULPBYTE p, DWORD mac, D
     return NULL;
 }
 
-static ENTRYPOINTS entry = { arp_register, arp_deregister, arp_recognize, arp_attach, NULL };
+/* ---- texts (format.h) ---- */
+static void arp_summary(LPPROPERTYINST pi)
+{
+    DWORD len, op;
+    const BYTE *d = nm_text_data(pi, &len);
+    char a[18], b[16], c[16];
+
+    if (len < 8) { FormatPropertyInstance(pi); return; }
+    op = rd16(d + 6);
+    if (len >= 28 && d[4] == 6 && d[5] == 4 && (op == 1 || op == 3)) {
+        nm_text(pi, "%s: who has %s? Tell %s", op == 1 ? "Request" : "RARP request",
+                nm_text_ip(b, d + 24), nm_text_ip(c, d + 14));
+    } else if (len >= 28 && d[4] == 6 && d[5] == 4 && (op == 2 || op == 4)) {
+        nm_text(pi, "%s: %s is at %s", op == 2 ? "Reply" : "RARP reply",
+                nm_text_ip(b, d + 14), nm_text_mac(a, d + 8));
+    } else {
+        const char *name = nm_text_label(&opcode_set, 2, op);
+        nm_text(pi, "Opcode %lu%s%s%s", (unsigned long)op, name ? " (" : "", name ? name : "", name ? ")" : "");
+    }
+}
+
+static const struct nm_text_rule texts[] = {
+    { &props[P_SUMMARY], arp_summary }, { &props[P_PTYPE], nm_text_ethertype },
+};
+
+static DWORD WINAPI arp_format(HFRAME f, ULPBYTE frame, ULPBYTE p, DWORD n, LPPROPERTYINST pi)
+{
+    return nm_text_format(texts, NM_COUNT(texts), n, pi);
+}
+
+static ENTRYPOINTS entry = { arp_register, arp_deregister, arp_recognize, arp_attach, arp_format };
 
 void nm_parser_arp_create(void) { CreateProtocol((LPSTR)"ARP_RARP", &entry, sizeof(entry)); }

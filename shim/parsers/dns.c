@@ -5,7 +5,7 @@
  * NM_DNS_MAX_HOPS times and never past NM_DNS_MAX_NAME characters, so a pointer loop or
  * a name running off the end ends the decoding, never the reader.
  */
-#include "builtin.h"
+#include "format.h"
 
 #define NM_DNS_MAX_HOPS 32
 #define NM_DNS_MAX_NAME 1024
@@ -41,7 +41,7 @@ static LABELED_WORD qtypes[] = {
 };
 static SET qtype_set = { NM_COUNT(qtypes), { qtypes } };
 static PROPERTYINFO props[] = {
-    NM_PROP("Summary", "DNS message summary", PROP_TYPE_SUMMARY, PROP_QUAL_NONE, NULL),
+    NM_SUMMARY("DNS message summary"),
     NM_PROP("Length", "Message length (DNS over TCP)", PROP_TYPE_BYTESWAPPED_WORD, PROP_QUAL_NONE, NULL),
     NM_PROP("Query Identifier", "Transaction ID", PROP_TYPE_BYTESWAPPED_WORD, PROP_QUAL_NONE, NULL),
     NM_PROP("Flags", "DNS flags (QR AA TC RD RA AD CD)", PROP_TYPE_BYTESWAPPED_WORD, PROP_QUAL_FLAGS, &flag_set),
@@ -146,6 +146,31 @@ static LPBYTE WINAPI dns_attach(HFRAME f, ULPBYTE frame, ULPBYTE p, DWORD mac, D
     return NULL;
 }
 
-static ENTRYPOINTS entry = { dns_register, dns_deregister, dns_recognize, dns_attach, NULL };
+/* ---- texts (format.h) ---- */
+static void dns_summary(LPPROPERTYINST pi)
+{
+    DWORD len, fl;
+    const BYTE *d = nm_text_data(pi, &len);
+    const char *op, *rc;
+
+    /* over TCP the message follows its 2-byte length (dns_attach covers both) */
+    if (len >= 14 && rd16(d) == len - 2) { d += 2; len -= 2; }
+    if (len < 12) { FormatPropertyInstance(pi); return; }
+    fl = rd16(d + 2);
+    op = nm_text_label(&opcode_set, 1, (fl >> 11) & 15);
+    rc = nm_text_label(&rcode_set, 1, fl & 15);
+    nm_text(pi, "%s 0x%04lX, %s, %s, %lu question(s), %lu answer(s)", fl & 0x8000 ? "Response" : "Query",
+            (unsigned long)rd16(d), op ? op : "Unknown opcode", rc ? rc : "Unknown response code",
+            (unsigned long)rd16(d + 4), (unsigned long)rd16(d + 6));
+}
+
+static const struct nm_text_rule texts[] = { { &props[P_SUMMARY], dns_summary } };
+
+static DWORD WINAPI dns_format(HFRAME f, ULPBYTE frame, ULPBYTE p, DWORD n, LPPROPERTYINST pi)
+{
+    return nm_text_format(texts, NM_COUNT(texts), n, pi);
+}
+
+static ENTRYPOINTS entry = { dns_register, dns_deregister, dns_recognize, dns_attach, dns_format };
 
 void nm_parser_dns_create(void) { CreateProtocol((LPSTR)"DNS", &entry, sizeof(entry)); }

@@ -2,11 +2,11 @@
  * eth.c - ETHERNET: DIX (Ethernet II) and IEEE 802.3 with 802.2 LLC and SNAP.
  * Hands off by ethertype (DIX, SNAP); an 802.3 frame's Length cuts the padding off.
  */
-#include "builtin.h"
+#include "format.h"
 
 enum { P_SUMMARY, P_DST, P_SRC, P_TYPE, P_LENGTH, P_DSAP, P_SSAP, P_CONTROL, P_OUI, P_SNAPTYPE };
 static PROPERTYINFO props[] = {
-    NM_PROP("Summary", "Ethernet frame summary", PROP_TYPE_SUMMARY, PROP_QUAL_NONE, NULL),
+    NM_SUMMARY("Ethernet frame summary"),
     NM_PROP("Destination Address", "Destination MAC address", PROP_TYPE_ETHERNET_ADDRESS, PROP_QUAL_NONE, NULL),
     NM_PROP("Source Address", "Source MAC address", PROP_TYPE_ETHERNET_ADDRESS, PROP_QUAL_NONE, NULL),
     NM_PROP("Ethernet Type", "Ethernet II type of the payload", PROP_TYPE_BYTESWAPPED_WORD, PROP_QUAL_LABELED_SET, &nm_set_ethertype),
@@ -83,6 +83,35 @@ static LPBYTE WINAPI eth_attach(HFRAME f, ULPBYTE frame, ULPBYTE p, DWORD mac, D
     return NULL;
 }
 
-static ENTRYPOINTS entry = { eth_register, eth_deregister, eth_recognize, eth_attach, NULL };
+/* ---- texts (format.h) ---- */
+static void eth_summary(LPPROPERTYINST pi)
+{
+    DWORD len, t;
+    const BYTE *d = nm_text_data(pi, &len);
+    const char *name;
+    char s[18], m[18];
+
+    if (len < 14) { FormatPropertyInstance(pi); return; }
+    t = rd16(d + 12);
+    if (t < 0x600) {
+        nm_text(pi, "802.3, %s -> %s, Length %lu", nm_text_mac(s, d + 6), nm_text_mac(m, d), (unsigned long)t);
+        return;
+    }
+    name = nm_text_label(&nm_set_ethertype, 2, t);
+    nm_text(pi, "Ethernet II, %s -> %s, Type 0x%04lX%s%s%s", nm_text_mac(s, d + 6), nm_text_mac(m, d),
+            (unsigned long)t, name ? " (" : "", name ? name : "", name ? ")" : "");
+}
+
+static const struct nm_text_rule texts[] = {
+    { &props[P_SUMMARY], eth_summary }, { &props[P_TYPE], nm_text_ethertype },
+    { &props[P_SNAPTYPE], nm_text_ethertype },
+};
+
+static DWORD WINAPI eth_format(HFRAME f, ULPBYTE frame, ULPBYTE p, DWORD n, LPPROPERTYINST pi)
+{
+    return nm_text_format(texts, NM_COUNT(texts), n, pi);
+}
+
+static ENTRYPOINTS entry = { eth_register, eth_deregister, eth_recognize, eth_attach, eth_format };
 
 void nm_parser_eth_create(void) { CreateProtocol((LPSTR)"ETHERNET", &entry, sizeof(entry)); }

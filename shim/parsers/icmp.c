@@ -3,7 +3,7 @@
  * redirect, time exceeded, parameter problem) quotes the offending IP header and the
  * start of its payload: that is handed to IP one Level deeper, as tshark shows it.
  */
-#include "builtin.h"
+#include "format.h"
 
 enum { P_SUMMARY, P_TYPE, P_CODE, P_CHECKSUM, P_ID, P_SEQ, P_GATEWAY, P_POINTER, P_MTU, P_DATA };
 static LABELED_BYTE types[] = {
@@ -17,7 +17,7 @@ static LABELED_BYTE types[] = {
 };
 static SET type_set = { NM_COUNT(types), { types } };
 static PROPERTYINFO props[] = {
-    NM_PROP("Summary", "ICMP summary", PROP_TYPE_SUMMARY, PROP_QUAL_NONE, NULL),
+    NM_SUMMARY("ICMP summary"),
     NM_PROP("Packet Type", "ICMP message type", PROP_TYPE_BYTE, PROP_QUAL_LABELED_SET, &type_set),
     NM_PROP("Code", "ICMP message code", PROP_TYPE_BYTE, PROP_QUAL_NONE, NULL),
     NM_PROP("Checksum", "ICMP checksum", PROP_TYPE_BYTESWAPPED_WORD, PROP_QUAL_NONE, NULL),
@@ -76,6 +76,31 @@ static LPBYTE WINAPI icmp_attach(HFRAME f, ULPBYTE frame, ULPBYTE p, DWORD mac, 
     return NULL;
 }
 
-static ENTRYPOINTS entry = { icmp_register, icmp_deregister, icmp_recognize, icmp_attach, NULL };
+/* ---- texts (format.h) ---- */
+static void icmp_summary(LPPROPERTYINST pi)
+{
+    DWORD len;
+    const BYTE *d = nm_text_data(pi, &len);
+    const char *name;
+
+    if (len < 2) { FormatPropertyInstance(pi); return; }
+    name = nm_text_label(&type_set, 1, d[0]);
+    if (len >= 8 && (d[0] == 0 || d[0] == 8))
+        nm_text(pi, "%s, Code %u, Identifier %lu, Sequence %lu", name ? name : "Echo", d[1],
+                (unsigned long)rd16(d + 4), (unsigned long)rd16(d + 6));
+    else if (name)
+        nm_text(pi, "%s, Code %u", name, d[1]);
+    else
+        nm_text(pi, "Type %u, Code %u", d[0], d[1]);
+}
+
+static const struct nm_text_rule texts[] = { { &props[P_SUMMARY], icmp_summary } };
+
+static DWORD WINAPI icmp_format(HFRAME f, ULPBYTE frame, ULPBYTE p, DWORD n, LPPROPERTYINST pi)
+{
+    return nm_text_format(texts, NM_COUNT(texts), n, pi);
+}
+
+static ENTRYPOINTS entry = { icmp_register, icmp_deregister, icmp_recognize, icmp_attach, icmp_format };
 
 void nm_parser_icmp_create(void) { CreateProtocol((LPSTR)"ICMP", &entry, sizeof(entry)); }

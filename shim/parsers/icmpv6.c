@@ -2,7 +2,7 @@
  * icmpv6.c - ICMPV6 (RFC 4443, 4861). An error message (1-4) quotes the offending IPv6
  * packet: that is handed to IPV6 one Level deeper, as tshark shows it.
  */
-#include "builtin.h"
+#include "format.h"
 
 enum { P_SUMMARY, P_TYPE, P_CODE, P_CHECKSUM, P_ID, P_SEQ, P_MTU, P_POINTER, P_TARGET, P_DATA };
 static LABELED_BYTE types[] = {
@@ -17,7 +17,7 @@ static LABELED_BYTE types[] = {
 };
 static SET type_set = { NM_COUNT(types), { types } };
 static PROPERTYINFO props[] = {
-    NM_PROP("Summary", "ICMPv6 summary", PROP_TYPE_SUMMARY, PROP_QUAL_NONE, NULL),
+    NM_SUMMARY("ICMPv6 summary"),
     NM_PROP("Packet Type", "ICMPv6 message type", PROP_TYPE_BYTE, PROP_QUAL_LABELED_SET, &type_set),
     NM_PROP("Code", "ICMPv6 message code", PROP_TYPE_BYTE, PROP_QUAL_NONE, NULL),
     NM_PROP("Checksum", "ICMPv6 checksum", PROP_TYPE_BYTESWAPPED_WORD, PROP_QUAL_NONE, NULL),
@@ -75,6 +75,31 @@ static LPBYTE WINAPI icmpv6_attach(HFRAME f, ULPBYTE frame, ULPBYTE p, DWORD mac
     return NULL;
 }
 
-static ENTRYPOINTS entry = { icmpv6_register, icmpv6_deregister, icmpv6_recognize, icmpv6_attach, NULL };
+/* ---- texts (format.h) ---- */
+static void icmpv6_summary(LPPROPERTYINST pi)
+{
+    DWORD len;
+    const BYTE *d = nm_text_data(pi, &len);
+    const char *name;
+
+    if (len < 2) { FormatPropertyInstance(pi); return; }
+    name = nm_text_label(&type_set, 1, d[0]);
+    if (len >= 8 && (d[0] == 128 || d[0] == 129))
+        nm_text(pi, "%s, Code %u, Identifier %lu, Sequence %lu", name ? name : "Echo", d[1],
+                (unsigned long)rd16(d + 4), (unsigned long)rd16(d + 6));
+    else if (name)
+        nm_text(pi, "%s, Code %u", name, d[1]);
+    else
+        nm_text(pi, "Type %u, Code %u", d[0], d[1]);
+}
+
+static const struct nm_text_rule texts[] = { { &props[P_SUMMARY], icmpv6_summary } };
+
+static DWORD WINAPI icmpv6_format(HFRAME f, ULPBYTE frame, ULPBYTE p, DWORD n, LPPROPERTYINST pi)
+{
+    return nm_text_format(texts, NM_COUNT(texts), n, pi);
+}
+
+static ENTRYPOINTS entry = { icmpv6_register, icmpv6_deregister, icmpv6_recognize, icmpv6_attach, icmpv6_format };
 
 void nm_parser_icmpv6_create(void) { CreateProtocol((LPSTR)"ICMPV6", &entry, sizeof(entry)); }

@@ -3,7 +3,7 @@
  * first fragment (offset 0). Total Length cuts Ethernet padding off the payload; a
  * Total Length of 0 (segmentation offload) means "what was captured".
  */
-#include "builtin.h"
+#include "format.h"
 
 enum { P_SUMMARY, P_VERSION, P_HLEN, P_TOS, P_TOTLEN, P_ID, P_FLAGS, P_FRAGOFF, P_TTL,
        P_PROTOCOL, P_CHECKSUM, P_SRC, P_DST, P_OPTIONS };
@@ -14,7 +14,7 @@ static LABELED_BIT flag_bits[] = {
 };
 static SET flag_set = { NM_COUNT(flag_bits), { flag_bits } };
 static PROPERTYINFO props[] = {
-    NM_PROP("Summary", "IP header summary", PROP_TYPE_SUMMARY, PROP_QUAL_NONE, NULL),
+    NM_SUMMARY("IP header summary"),
     NM_PROP("Version", "IP version (4 bits)", PROP_TYPE_BYTE, PROP_QUAL_NONE, NULL),
     NM_PROP("Header Length", "Header length in bytes", PROP_TYPE_BYTE, PROP_QUAL_NONE, NULL),
     NM_PROP("Service Type", "Type of service / DSCP and ECN", PROP_TYPE_BYTE, PROP_QUAL_NONE, NULL),
@@ -87,6 +87,28 @@ static LPBYTE WINAPI ip_attach(HFRAME f, ULPBYTE p0, ULPBYTE p, DWORD mac, DWORD
     return NULL;
 }
 
-static ENTRYPOINTS entry = { ip_register, ip_deregister, ip_recognize, ip_attach, NULL };
+/* ---- texts (format.h) ---- */
+static void ip_summary(LPPROPERTYINST pi)
+{
+    DWORD len;
+    const BYTE *d = nm_text_data(pi, &len);
+    const char *name;
+    char s[16], t[16];
+
+    if (len < 20) { FormatPropertyInstance(pi); return; }
+    name = nm_text_label(&nm_set_ipproto, 1, d[9]);
+    nm_text(pi, "%s -> %s, Protocol %u%s%s%s, TTL %u, Length %lu%s", nm_text_ip(s, d + 12),
+            nm_text_ip(t, d + 16), d[9], name ? " (" : "", name ? name : "", name ? ")" : "", d[8],
+            (unsigned long)rd16(d + 2), (rd16(d + 6) & 0x3fff) ? ", fragment" : "");
+}
+
+static const struct nm_text_rule texts[] = { { &props[P_SUMMARY], ip_summary } };
+
+static DWORD WINAPI ip_format(HFRAME f, ULPBYTE frame, ULPBYTE p, DWORD n, LPPROPERTYINST pi)
+{
+    return nm_text_format(texts, NM_COUNT(texts), n, pi);
+}
+
+static ENTRYPOINTS entry = { ip_register, ip_deregister, ip_recognize, ip_attach, ip_format };
 
 void nm_parser_ip_create(void) { CreateProtocol((LPSTR)"IP", &entry, sizeof(entry)); }

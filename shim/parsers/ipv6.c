@@ -4,14 +4,14 @@
  * NM_IPV6_MAX_EXT headers deep, each at least 8 bytes, never past Payload Length or the
  * captured bytes; only a first fragment (offset 0) hands off.
  */
-#include "builtin.h"
+#include "format.h"
 
 #define NM_IPV6_MAX_EXT 16
 
 enum { P_SUMMARY, P_VERSION, P_TCLASS, P_FLOW, P_PLEN, P_NEXT, P_HOPS, P_SRC, P_DST,
        P_EXT, P_EXT_NEXT, P_EXT_LEN, P_FRAG_OFF, P_FRAG_ID };
 static PROPERTYINFO props[] = {
-    NM_PROP("Summary", "IPv6 header summary", PROP_TYPE_SUMMARY, PROP_QUAL_NONE, NULL),
+    NM_SUMMARY("IPv6 header summary"),
     NM_PROP("Version", "IP version (4 bits)", PROP_TYPE_BYTE, PROP_QUAL_NONE, NULL),
     NM_PROP("Traffic Class", "Traffic class (8 bits)", PROP_TYPE_BYTE, PROP_QUAL_NONE, NULL),
     NM_PROP("Flow Label", "Flow label (20 bits)", PROP_TYPE_DWORD, PROP_QUAL_NONE, NULL),
@@ -120,6 +120,28 @@ static LPBYTE WINAPI ipv6_attach(HFRAME f, ULPBYTE frame, ULPBYTE p, DWORD mac, 
     return NULL;
 }
 
-static ENTRYPOINTS entry = { ipv6_register, ipv6_deregister, ipv6_recognize, ipv6_attach, NULL };
+/* ---- texts (format.h) ---- */
+static void ipv6_summary(LPPROPERTYINST pi)
+{
+    DWORD len;
+    const BYTE *d = nm_text_data(pi, &len);
+    const char *name;
+    char s[46], t[46];
+
+    if (len < 40) { FormatPropertyInstance(pi); return; }
+    name = nm_text_label(&nm_set_ipproto, 1, d[6]);
+    nm_text(pi, "%s -> %s, Next Header %u%s%s%s, Hop Limit %u, Payload Length %lu", nm_text_ip6(s, d + 8),
+            nm_text_ip6(t, d + 24), d[6], name ? " (" : "", name ? name : "", name ? ")" : "", d[7],
+            (unsigned long)rd16(d + 4));
+}
+
+static const struct nm_text_rule texts[] = { { &props[P_SUMMARY], ipv6_summary } };
+
+static DWORD WINAPI ipv6_format(HFRAME f, ULPBYTE frame, ULPBYTE p, DWORD n, LPPROPERTYINST pi)
+{
+    return nm_text_format(texts, NM_COUNT(texts), n, pi);
+}
+
+static ENTRYPOINTS entry = { ipv6_register, ipv6_deregister, ipv6_recognize, ipv6_attach, ipv6_format };
 
 void nm_parser_ipv6_create(void) { CreateProtocol((LPSTR)"IPV6", &entry, sizeof(entry)); }

@@ -2,7 +2,7 @@
  * sll.c - SLL: the Linux "cooked" capture header (pcap LINKTYPE_LINUX_SLL), 16 bytes,
  * handing off by its protocol field (an ethertype).
  */
-#include "builtin.h"
+#include "format.h"
 
 enum { P_SUMMARY, P_PKTTYPE, P_HATYPE, P_ADDRLEN, P_ADDR, P_PROTOCOL };
 static LABELED_WORD pkttypes[] = {
@@ -11,7 +11,7 @@ static LABELED_WORD pkttypes[] = {
 };
 static SET pkttype_set = { NM_COUNT(pkttypes), { pkttypes } };
 static PROPERTYINFO props[] = {
-    NM_PROP("Summary", "Linux cooked capture header", PROP_TYPE_SUMMARY, PROP_QUAL_NONE, NULL),
+    NM_SUMMARY("Linux cooked capture header"),
     NM_PROP("Packet Type", "Direction of the packet", PROP_TYPE_BYTESWAPPED_WORD, PROP_QUAL_LABELED_SET, &pkttype_set),
     NM_PROP("Address Type", "ARPHRD_ type of the link", PROP_TYPE_BYTESWAPPED_WORD, PROP_QUAL_NONE, NULL),
     NM_PROP("Address Length", "Link-layer address length", PROP_TYPE_BYTESWAPPED_WORD, PROP_QUAL_NONE, NULL),
@@ -50,6 +50,30 @@ static LPBYTE WINAPI sll_attach(HFRAME f, ULPBYTE frame, ULPBYTE p, DWORD mac, D
     return NULL;
 }
 
-static ENTRYPOINTS entry = { sll_register, sll_deregister, sll_recognize, sll_attach, NULL };
+/* ---- texts (format.h) ---- */
+static void sll_summary(LPPROPERTYINST pi)
+{
+    DWORD len, t;
+    const BYTE *d = nm_text_data(pi, &len);
+    const char *dir, *name;
+
+    if (len < 16) { FormatPropertyInstance(pi); return; }
+    dir = nm_text_label(&pkttype_set, 2, rd16(d));
+    t = rd16(d + 14);
+    name = nm_text_label(&nm_set_ethertype, 2, t);
+    nm_text(pi, "%s, Protocol 0x%04lX%s%s%s", dir ? dir : "Unknown direction", (unsigned long)t,
+            name ? " (" : "", name ? name : "", name ? ")" : "");
+}
+
+static const struct nm_text_rule texts[] = {
+    { &props[P_SUMMARY], sll_summary }, { &props[P_PROTOCOL], nm_text_ethertype },
+};
+
+static DWORD WINAPI sll_format(HFRAME f, ULPBYTE frame, ULPBYTE p, DWORD n, LPPROPERTYINST pi)
+{
+    return nm_text_format(texts, NM_COUNT(texts), n, pi);
+}
+
+static ENTRYPOINTS entry = { sll_register, sll_deregister, sll_recognize, sll_attach, sll_format };
 
 void nm_parser_sll_create(void) { CreateProtocol((LPSTR)"SLL", &entry, sizeof(entry)); }

@@ -2,7 +2,7 @@
  * tcp.c - TCP (RFC 9293): header, options as one raw property; hands the payload to DNS
  * when either port is 53 (DNS over TCP carries a 2-byte length first).
  */
-#include "builtin.h"
+#include "format.h"
 
 enum { P_SUMMARY, P_SPORT, P_DPORT, P_SEQ, P_ACK, P_DOFF, P_FLAGS, P_WINDOW, P_CHECKSUM,
        P_URGENT, P_OPTIONS, P_DATA };
@@ -15,7 +15,7 @@ static LABELED_BIT flag_bits[] = {
 };
 static SET flag_set = { NM_COUNT(flag_bits), { flag_bits } };
 static PROPERTYINFO props[] = {
-    NM_PROP("Summary", "TCP header summary", PROP_TYPE_SUMMARY, PROP_QUAL_NONE, NULL),
+    NM_SUMMARY("TCP header summary"),
     NM_PROP("Source Port", "Source port", PROP_TYPE_BYTESWAPPED_WORD, PROP_QUAL_NONE, NULL),
     NM_PROP("Destination Port", "Destination port", PROP_TYPE_BYTESWAPPED_WORD, PROP_QUAL_NONE, NULL),
     NM_PROP("Sequence Number", "Sequence number (absolute)", PROP_TYPE_BYTESWAPPED_DWORD, PROP_QUAL_NONE, NULL),
@@ -71,6 +71,35 @@ static LPBYTE WINAPI tcp_attach(HFRAME f, ULPBYTE frame, ULPBYTE p, DWORD mac, D
     return NULL;
 }
 
-static ENTRYPOINTS entry = { tcp_register, tcp_deregister, tcp_recognize, tcp_attach, NULL };
+/* ---- texts (format.h) ---- */
+static void tcp_summary(LPPROPERTYINST pi)
+{
+    DWORD len, fl, i;
+    const BYTE *d = nm_text_data(pi, &len);
+    char s[40], t[40], names[64];
+    size_t o = 0;
+
+    if (len < 20) { FormatPropertyInstance(pi); return; }
+    fl = rd16(d + 12) & 0x1ff;
+    names[0] = 0;
+    for (i = 0; i < NM_COUNT(flag_bits); i++)
+        if ((fl >> flag_bits[i].BitNumber) & 1 && o + 8 < sizeof(names))
+            o += (size_t)snprintf(names + o, sizeof(names) - o, "%s%s", o ? " " : "", flag_bits[i].LabelOn);
+    nm_text(pi, "%s -> %s, Flags %s, Seq %lu, Ack %lu, Window %lu", nm_text_portname(s, rd16(d)),
+            nm_text_portname(t, rd16(d + 2)), o ? names : "none", (unsigned long)rd32(d + 4),
+            (unsigned long)rd32(d + 8), (unsigned long)rd16(d + 14));
+}
+
+static const struct nm_text_rule texts[] = {
+    { &props[P_SUMMARY], tcp_summary }, { &props[P_SPORT], nm_text_port },
+    { &props[P_DPORT], nm_text_port },
+};
+
+static DWORD WINAPI tcp_format(HFRAME f, ULPBYTE frame, ULPBYTE p, DWORD n, LPPROPERTYINST pi)
+{
+    return nm_text_format(texts, NM_COUNT(texts), n, pi);
+}
+
+static ENTRYPOINTS entry = { tcp_register, tcp_deregister, tcp_recognize, tcp_attach, tcp_format };
 
 void nm_parser_tcp_create(void) { CreateProtocol((LPSTR)"TCP", &entry, sizeof(entry)); }

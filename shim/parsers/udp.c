@@ -3,11 +3,11 @@
  * 5355 (LLMNR), which share DNS's message format. Total Length cuts the payload, never
  * past what IP gave.
  */
-#include "builtin.h"
+#include "format.h"
 
 enum { P_SUMMARY, P_SPORT, P_DPORT, P_LEN, P_CHECKSUM, P_DATA };
 static PROPERTYINFO props[] = {
-    NM_PROP("Summary", "UDP header summary", PROP_TYPE_SUMMARY, PROP_QUAL_NONE, NULL),
+    NM_SUMMARY("UDP header summary"),
     NM_PROP("Source Port", "Source port", PROP_TYPE_BYTESWAPPED_WORD, PROP_QUAL_NONE, NULL),
     NM_PROP("Destination Port", "Destination port", PROP_TYPE_BYTESWAPPED_WORD, PROP_QUAL_NONE, NULL),
     NM_PROP("Total Length", "Header and data, in bytes", PROP_TYPE_BYTESWAPPED_WORD, PROP_QUAL_NONE, NULL),
@@ -58,6 +58,28 @@ static LPBYTE WINAPI udp_attach(HFRAME f, ULPBYTE frame, ULPBYTE p, DWORD mac, D
     return NULL;
 }
 
-static ENTRYPOINTS entry = { udp_register, udp_deregister, udp_recognize, udp_attach, NULL };
+/* ---- texts (format.h) ---- */
+static void udp_summary(LPPROPERTYINST pi)
+{
+    DWORD len;
+    const BYTE *d = nm_text_data(pi, &len);
+    char s[40], t[40];
+
+    if (len < 8) { FormatPropertyInstance(pi); return; }
+    nm_text(pi, "%s -> %s, Length %lu", nm_text_portname(s, rd16(d)), nm_text_portname(t, rd16(d + 2)),
+            (unsigned long)rd16(d + 4));
+}
+
+static const struct nm_text_rule texts[] = {
+    { &props[P_SUMMARY], udp_summary }, { &props[P_SPORT], nm_text_port },
+    { &props[P_DPORT], nm_text_port },
+};
+
+static DWORD WINAPI udp_format(HFRAME f, ULPBYTE frame, ULPBYTE p, DWORD n, LPPROPERTYINST pi)
+{
+    return nm_text_format(texts, NM_COUNT(texts), n, pi);
+}
+
+static ENTRYPOINTS entry = { udp_register, udp_deregister, udp_recognize, udp_attach, udp_format };
 
 void nm_parser_udp_create(void) { CreateProtocol((LPSTR)"UDP", &entry, sizeof(entry)); }

@@ -2,11 +2,11 @@
  * vlan.c - VLAN: IEEE 802.1Q tags, stacked (QinQ: 0x88a8, 0x9100, 0x8100 again) by handing
  * off to VLAN once per tag.
  */
-#include "builtin.h"
+#include "format.h"
 
 enum { P_SUMMARY, P_PRIORITY, P_DEI, P_ID, P_TYPE, P_LENGTH };
 static PROPERTYINFO props[] = {
-    NM_PROP("Summary", "802.1Q tag summary", PROP_TYPE_SUMMARY, PROP_QUAL_NONE, NULL),
+    NM_SUMMARY("802.1Q tag summary"),
     NM_PROP("Priority", "802.1p priority (3 bits)", PROP_TYPE_BYTE, PROP_QUAL_NONE, NULL),
     NM_PROP("Drop Eligible", "Drop eligible indicator (1 bit)", PROP_TYPE_BYTE, PROP_QUAL_NONE, NULL),
     NM_PROP("Identifier", "VLAN identifier (12 bits)", PROP_TYPE_WORD, PROP_QUAL_NONE, NULL),
@@ -44,6 +44,29 @@ static LPBYTE WINAPI vlan_attach(HFRAME f, ULPBYTE frame, ULPBYTE p, DWORD mac, 
     return NULL;
 }
 
-static ENTRYPOINTS entry = { vlan_register, vlan_deregister, vlan_recognize, vlan_attach, NULL };
+/* ---- texts (format.h) ---- */
+static void vlan_summary(LPPROPERTYINST pi)
+{
+    DWORD len, t;
+    const BYTE *d = nm_text_data(pi, &len);
+    const char *name;
+
+    if (len < 4) { FormatPropertyInstance(pi); return; }
+    t = rd16(d + 2);
+    name = nm_text_label(&nm_set_ethertype, 2, t);
+    nm_text(pi, "VLAN %lu, Priority %lu, Type 0x%04lX%s%s%s", (unsigned long)(rd16(d) & 0xfff),
+            (unsigned long)(d[0] >> 5), (unsigned long)t, name ? " (" : "", name ? name : "", name ? ")" : "");
+}
+
+static const struct nm_text_rule texts[] = {
+    { &props[P_SUMMARY], vlan_summary }, { &props[P_TYPE], nm_text_ethertype },
+};
+
+static DWORD WINAPI vlan_format(HFRAME f, ULPBYTE frame, ULPBYTE p, DWORD n, LPPROPERTYINST pi)
+{
+    return nm_text_format(texts, NM_COUNT(texts), n, pi);
+}
+
+static ENTRYPOINTS entry = { vlan_register, vlan_deregister, vlan_recognize, vlan_attach, vlan_format };
 
 void nm_parser_vlan_create(void) { CreateProtocol((LPSTR)"VLAN", &entry, sizeof(entry)); }

@@ -14,7 +14,7 @@ out=${NMSHIM_FUZZ_OUT:-$top/build/fuzz-parsers}
 cc=${NMSHIM_FUZZ_CC:-clang-14}
 command -v "$cc" >/dev/null || { echo "SKIPPED: $cc not found"; exit 77; }
 mkdir -p "$out/corpus" "$out/artifacts"
-src=("$top"/shim/engine.c "$top"/shim/filter.c "$top"/shim/parsers/*.c)
+src=("$top"/shim/engine.c "$top"/shim/filter.c "$top"/shim/propfmt.c "$top"/shim/parsers/*.c)
 "$cc" -std=gnu11 -g -O1 -Wall -Wextra -Wno-unused-parameter -Werror -fno-omit-frame-pointer \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
     -I"$top/shim" "$here/fuzz_parsers.c" "${src[@]}" -o "$out/fuzz_parsers" 2>"$out/build.log" || {

@@ -6,7 +6,8 @@
  * Input: byte 0 picks the link type (Ethernet, Linux cooked, BSD loopback, raw IP),
  * byte 1 the length L of a filter program, bytes 2..2+3L its objects (action, operand),
  * the rest is the frame. Every attached instance must lie inside the frame (or in the
- * engine's extended-data copy), and the filter must evaluate without fault.
+ * engine's extended-data copy), its text must fit FormatStringSize, and the filter must
+ * evaluate without fault.
  * A finding: copy build/fuzz-parsers/artifacts/<file> to tests/fuzz/parsers/<what>.bin;
  * the engine suite replays every file there under Wine on both arches.
  */
@@ -47,6 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static struct nm_ptable *t;
     struct nm_filter *f;
     size_t nops, i;
+    unsigned k;
     const uint8_t *frame;
     uint8_t *copy;
     DWORD len;
@@ -70,6 +72,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         DWORD l = pi->DataLength == 0xffff ? pi->lpPropertyInstEx->Length : pi->DataLength;
         if (d < copy || d + l > copy + len) abort();     /* an instance outside the frame */
         if (pi->Level > 15 || !pi->lpPropertyInfo) abort();
+    }
+    /* every instance's text (issue 13 §3): its protocol's FormatProperties, else the
+     * generic formatter, into exactly FormatStringSize bytes (ASan sees any overrun) */
+    for (k = 0; k < t->ptable->nPropertyInstTables && k < t->nprot; k++) {
+        const PROPERTYINSTTABLE *s = &t->ptable->PropertyInstTable[k];
+        FORMATPROPERTIES fp = t->prot[k].proto->ep.FormatProperties;
+        for (i = s->nPropertyInstIndex; i < (size_t)s->nPropertyInstIndex + s->nPropertyInsts; i++) {
+            PROPERTYINST c = t->insts[i];
+            size_t cap = c.lpPropertyInfo->FormatStringSize ? c.lpPropertyInfo->FormatStringSize : 80;
+            char *text = malloc(cap);
+            text[0] = 0;
+            c.szPropertyText = text;
+            if (fp) fp(hf, copy, copy + t->prot[k].offset, 1, &c);
+            else FormatPropertyInstance(&c);
+            if (c.szPropertyText != text || !memchr(text, 0, cap)) abort();   /* unterminated */
+            free(text);
+        }
     }
     f = nm_filter_new();
     for (i = 0; f && i < nops; i++) {
