@@ -35,6 +35,8 @@ typedef struct nm_report {
     DWORD               nexperts;
     nm_expert_report   *experts;
     int                 exit_status;
+    DWORD               nparsers;   /* plug-in parser DLLs (parsers.c), load order */
+    NMSHIM_PARSER_INFO *parsers;
 } nm_report;
 
 /* Stable lower-case names used by both printers (and the JSON contract in REPORT.md). */

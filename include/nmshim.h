@@ -198,7 +198,11 @@ typedef struct NMSHIM_PARSER_INFO {
     DWORD        state;             /* NMSHIM_PARSER_OK or NMSHIM_PARSER_DISABLED */
     char         why[96];           /* disabled: "fault in AttachProperties", "an offset
                                      * outside the frame in RecognizeFrame", ... */
-    NMSHIM_FAULT fault;             /* code != 0: the fault that disabled it */
+    char         entry[24];         /* disabled: the entry point ("DllMain", "Register",
+                                     * "ParserAutoInstallInfo", "RecognizeFrame",
+                                     * "AttachProperties", ...) */
+    NMSHIM_FAULT fault;             /* code != 0: the fault that disabled it (its entry
+                                     * member is left empty: see entry) */
     DWORD        disabled_frame;    /* frame number (0-based) it was disabled at; ~0:
                                      * while loading */
     DWORD        frames_affected;   /* frames it faulted on or was skipped in, disabled */

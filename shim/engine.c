@@ -271,12 +271,18 @@ static int plugin_call(struct nm_entry_call *c)
     return 0;
 }
 
+/* Distinct frames, counted in capture order: a frame parsed again (a filter's pass, then
+ * the attach) or an earlier one read again is not counted twice. */
 static void count_affected(struct nm_protocol *p, uint32_t frame_number)
 {
-    uint32_t k = frame_number + 1;
+    uint32_t k = frame_number + 1, last = __atomic_load_n(&p->last_affected, __ATOMIC_RELAXED);
 
-    if (__atomic_exchange_n(&p->last_affected, k, __ATOMIC_RELAXED) != k)
-        __atomic_add_fetch(&p->affected, 1, __ATOMIC_RELAXED);
+    while (k > last)
+        if (__atomic_compare_exchange_n(&p->last_affected, &last, k, 0, __ATOMIC_RELAXED,
+                                        __ATOMIC_RELAXED)) {
+            __atomic_add_fetch(&p->affected, 1, __ATOMIC_RELAXED);
+            break;
+        }
 }
 
 void nm_engine_plugin_disable(struct nm_protocol *p, int entry, const char *why,

@@ -39,8 +39,8 @@ struct nm_protocol {
     int registered;
     uint32_t plugin;                   /* 0: built-in; else the plug-in DLL's id (plugin.c) */
     volatile int disabled;             /* a plug-in disabled for the rest of the run */
-    volatile uint32_t affected;        /* frames where it faulted or was skipped disabled */
-    volatile uint32_t last_affected;   /* frame number + 1 of the last one counted */
+    uint32_t affected;                 /* frames where it faulted or was skipped disabled */
+    uint32_t last_affected;            /* highest frame number + 1 counted (atomics) */
 };
 
 /* One call into a plug-in protocol's RecognizeFrame or AttachProperties (the call hook). */

@@ -40,6 +40,7 @@ struct nm_plugin {
     LPVOID ccinst;                    /* SetCCInstPtr */
     volatile LONG disabled;
     char why[96];
+    char entry[24];
     char warnings[256];
     NMSHIM_FAULT fault;
     DWORD disabled_frame;
@@ -94,7 +95,8 @@ static void plugin_disable(struct nm_plugin *pl, const char *entry, const char *
     if (!pl->disabled) {
         pl->disabled = 1;
         snprintf(pl->why, sizeof(pl->why), "%s in %s", why, entry);
-        if (rec) describe(&pl->fault, rec, entry);
+        lstrcpynA(pl->entry, entry, sizeof(pl->entry));
+        if (rec) describe(&pl->fault, rec, "");
         pl->disabled_frame = frame;
     }
     unlock();
@@ -379,6 +381,7 @@ DWORD WINAPI NmShimGetParserInfo(DWORD index, NMSHIM_PARSER_INFO *info)
     lock();
     if (pl->disabled) info->state = NMSHIM_PARSER_DISABLED;
     lstrcpynA(info->why, pl->why, sizeof(info->why));
+    lstrcpynA(info->entry, pl->entry, sizeof(info->entry));
     lstrcpynA(info->warnings, pl->warnings, sizeof(info->warnings));
     info->fault = pl->fault;
     info->disabled_frame = pl->disabled_frame;
