@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Checks nmapi.dll's export table (objdump -p) against def/nmapi.def: exactly the
+# Checks a DLL's export table (objdump -p) against its inventory (def/nmapi.def,
+# def/parser.def, def/bhsupp.def): exactly the
 # names listed there, undecorated (no '@'), nothing more. With a fourth argument (the
 # 2001 SDK's list, tests/compat/nmapi-sdk.def), also that every name of that list is
 # exported. Usage: OBJDUMP DLL DEF [SDK_DEF]
@@ -18,4 +19,4 @@ if [ -n "$sdk" ]; then
     if [ -n "$missing" ]; then echo "SDK names $dll does not export:"; echo "$missing"; exit 1; fi
     echo "all $(names "$sdk" | wc -l) names of $(basename "$sdk") exported"
 fi
-echo "$(wc -l <<<"$got") exports, all undecorated, as listed in def/nmapi.def"
+echo "$(wc -l <<<"$got") exports, all undecorated, as listed in $(basename "$def")"

@@ -34,20 +34,6 @@ VOID __cdecl SetMaxAmountOfProtocols(DWORD nMaxProtocols);
 DWORD WINAPI UnlockFramePropertyTable(HFRAME hFrame);
 DWORD WINAPI UnlockFrameText(HFRAME hFrame);
 
-/* GetPropertyText (nmapi.@) */
-LPSTR WINAPI GetPropertyText(HFRAME hFrame,LPPROPERTYINST lpPI,LPSTR szBuffer,DWORD BufferSize)
-{
-    NM_STUB();
-    return NULL;
-}
-
-/* FormatPropertyInstance (nmapi.@) */
-DWORD WINAPIV FormatPropertyInstance(LPPROPERTYINST lpPropertyInst,...)
-{
-    NM_STUB();
-    return NMERR_NOT_SUPPORTED;
-}
-
 /* AddressToString (nmapi.@) */
 LPSTR WINAPI AddressToString(LPSTR string,BYTE *lpAddress)
 {

@@ -10,6 +10,7 @@
  *   ZAP_MODE 1  t_zap_fault.dll    protocol ZAPFAULT, port 7778: faults in AttachProperties
  *   ZAP_MODE 2  t_zap_badoff.dll   protocol ZAPBAD, port 7779 (given in hex): RecognizeFrame
  *               answers NEXT_PROTOCOL with a pointer far past the frame
+ * Links nmapi.dll and parser.dll, as the template does (nmapi.lib, parser.lib).
  * The ZAP message (8-byte header, big-endian): 'Z' 'P', opcode (WORD, labelled: 1 Hello,
  * 2 Data, 3 Bye), flags (BYTE: bit 0 Urgent, bit 1 Compressed, bit 2 Last), next (BYTE:
  * 1 = another ZAP message follows), length (WORD, payload bytes); the payload; then, when
@@ -39,21 +40,7 @@
 #define ZAP_BASE HANDOFF_VALUE_FORMAT_BASE_DECIMAL
 #endif
 
-#ifdef ZAP_USE_PARSER_DLL
-/* parser.dll (the SDK's parser.lib) */
-LPBYTE WINAPI LookupWordSetString(LPSET lpSet, WORD Value);
-#else
-/* TODO(parser.dll): imported from the companion parser.dll once it is built; until then
- * the same lookup, local. */
-#define LookupWordSetString zap_lookup_word_set_string
-static LPBYTE WINAPI LookupWordSetString(LPSET lpSet, WORD Value)
-{
-    DWORD i;
-    for (i = 0; i < lpSet->nEntries; i++)
-        if (lpSet->lpLabeledWordTable[i].Value == Value) return (LPBYTE)lpSet->lpLabeledWordTable[i].Label;
-    return NULL;
-}
-#endif
+/* LookupWordSetString: imported from parser.dll (the SDK's parser.lib; netmon.h declares it). */
 
 __declspec(dllexport) PPF_PARSERDLLINFO WINAPI ParserAutoInstallInfo(void);
 BOOL WINAPI DllMain(HINSTANCE inst, DWORD reason, LPVOID reserved);
