@@ -14,12 +14,13 @@ Frames (Ethernet / IPv4):
   6  UDP 40003 -> 7778, ZAPFAULT again (disabled by then)
   7  UDP 40004 -> 7779, ZAPBAD (its parser answers an offset past the frame)
   8  UDP 40004 -> 7779, ZAPBAD again
-  9  UDP 40005 -> 9999, no parser's port
+  9  UDP 40005 -> 9999, a ZAP message on a port only an --handoff-ini file gives ZAP
   10 TCP 40006 -> 80, not UDP
 With --expect, prints instead the event descriptions t_zapwatch.dll must submit when
-t_zap_parser.dll is loaded (one line each; the faulting parsers change nothing in them).
+t_zap_parser.dll is loaded (one line each; the faulting parsers change nothing in them);
+--expect-ini: the same with an INI that hands UDP port 9999 to ZAP.
 
-Usage: scripts/make-zap-capture.py OUT.pcap | --expect
+Usage: scripts/make-zap-capture.py OUT.pcap | --expect | --expect-ini
 Python standard library only; no network.
 """
 import struct
@@ -87,14 +88,15 @@ def frames():
     out.append(eth(ipv4(17, udp(40003, 7778, zap(1, 0x01, 0, b"boom")), 7)))
     out.append(eth(ipv4(17, udp(40004, 7779, zap(2, 0x00, 0, b"far")), 8)))
     out.append(eth(ipv4(17, udp(40004, 7779, zap(2, 0x00, 0, b"far")), 9)))
-    out.append(eth(ipv4(17, udp(40005, 9999, b"plain udp"), 10)))
+    out.append(eth(ipv4(17, udp(40005, 9999, zap(3, 0x00, 0, b"")), 10)))
     out.append(eth(ipv4(6, tcp(40006, 80, b"GET / HTTP/1.0\r\n\r\n"), 11)))
     return out
 
 
-def expect():
+def expect(ini=False):
     lines = []
-    for frame, msgs in ZAP_MESSAGES:
+    messages = ZAP_MESSAGES + ([(9, [(0, 3, 0x00, 0, 0, 0)])] if ini else [])
+    for frame, msgs in messages:
         for index, op, flags, nxt, length, payload in msgs:
             bits = ",".join(b for i, b in enumerate(BITS) if flags & (1 << i))
             lines.append("frame %d: index %d opcode %d (%s) flags 0x%02x [%s] next %d length %d "
@@ -102,7 +104,7 @@ def expect():
                                                 length, payload))
     fr = frames()
     udp_frames = sum(1 for f in fr if (f[0] if isinstance(f, tuple) else f)[23] == 17)
-    lines.append("frames %d udp %d zap %d zapfault 0 zapbad 0" % (len(fr), udp_frames, len(ZAP_MESSAGES)))
+    lines.append("frames %d udp %d zap %d zapfault 0 zapbad 0" % (len(fr), udp_frames, len(messages)))
     return lines
 
 
@@ -119,8 +121,8 @@ def main(argv):
     if len(argv) != 2:
         sys.stderr.write(__doc__)
         return 2
-    if argv[1] == "--expect":
-        print("\n".join(expect()))
+    if argv[1] in ("--expect", "--expect-ini"):
+        print("\n".join(expect(argv[1] == "--expect-ini")))
     else:
         write(argv[1])
     return 0

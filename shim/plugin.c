@@ -259,6 +259,33 @@ static int beside_ini(const char *dll, char *ini, size_t len)
     return a != INVALID_FILE_ATTRIBUTES && !(a & FILE_ATTRIBUTE_DIRECTORY);
 }
 
+/* The companions beside nmapi.dll (parser.dll, bhsupp.dll: the SDK's parser.lib and
+ * bhsupp.lib) are what a parser DLL imports. The loader's altered search path (the DLL's
+ * own folder first) would not look in nmapi.dll's folder, so they are loaded from there
+ * first, once: the parser's imports then bind to them, wherever the parser lives. */
+static void load_companions(void)
+{
+    static const char *const names[] = { "parser.dll", "bhsupp.dll" };
+    static LONG done;
+    char path[MAX_PATH + 16], *slash;
+    HMODULE self = NULL;
+    DWORD n;
+    unsigned i;
+
+    if (InterlockedExchange(&done, 1)) return;
+    if (!GetModuleHandleExA(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS |
+                            GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                            (LPCSTR)(void *)&nplugins, &self)) return;
+    n = GetModuleFileNameA(self, path, MAX_PATH);
+    if (!n || n >= MAX_PATH || !(slash = strrchr(path, '\\'))) return;
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        strcpy(slash + 1, names[i]);
+        if (!GetModuleHandleA(names[i]) && GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES &&
+            !LoadLibraryExA(path, NULL, LOAD_WITH_ALTERED_SEARCH_PATH))
+            WARN("%s did not load (error %lu)\n", path, GetLastError());
+    }
+}
+
 struct load_ctx { const char *path; HMODULE module; DWORD error; };
 static void load_fn(void *ctx)
 {
@@ -307,6 +334,7 @@ DWORD WINAPI NmShimLoadParser(LPCSTR path, LPSTR err, DWORD errlen)
     pl->id = (uint32_t)nplugins + 1;
     InterlockedIncrement(&nplugins);
     nm_instance_create(0, NULL, &pl->heap);
+    load_companions();
     nm_engine_plugin_begin(pl->id);
     lc.path = pl->path;
     lc.module = NULL;
