@@ -99,9 +99,10 @@ def expect(ini=False):
     for frame, msgs in messages:
         for index, op, flags, nxt, length, payload in msgs:
             bits = ",".join(b for i, b in enumerate(BITS) if flags & (1 << i))
+            text = "ZAP: %s (%d), %d payload bytes" % (LABELS[op], op, length)
             lines.append("frame %d: index %d opcode %d (%s) flags 0x%02x [%s] next %d length %d "
-                         "payload %d heap 1" % (frame, index, op, LABELS[op], flags, bits, nxt,
-                                                length, payload))
+                         "payload %d heap 1 text '%s'" % (frame, index, op, LABELS[op], flags, bits,
+                                                          nxt, length, payload, text))
     fr = frames()
     udp_frames = sum(1 for f in fr if (f[0] if isinstance(f, tuple) else f)[23] == 17)
     lines.append("frames %d udp %d zap %d zapfault 0 zapbad 0" % (len(fr), udp_frames, len(messages)))

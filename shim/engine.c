@@ -259,6 +259,10 @@ void nm_engine_entry_call(struct nm_entry_call *c)
         c->ret = p->ep.AttachProperties(c->hf, (ULPBYTE)c->frame, (ULPBYTE)c->data, c->mac,
                                         c->left, c->prev, c->prevoff, c->instv);
         break;
+    case NM_ENTRY_FORMAT:
+        if (p->ep.FormatProperties)
+            p->ep.FormatProperties(c->hf, (ULPBYTE)c->frame, (ULPBYTE)c->data, 1, c->pi);
+        break;
     default: break;
     }
 }
@@ -269,6 +273,18 @@ static int plugin_call(struct nm_entry_call *c)
     if (call_hook) return call_hook(c);
     nm_engine_entry_call(c);
     return 0;
+}
+
+int nm_engine_plugin_format(struct nm_protocol *p, HFRAME hf, const BYTE *frame,
+                            const BYTE *data, LPPROPERTYINST pi, uint32_t frame_number)
+{
+    struct nm_entry_call c = { 0 };
+
+    if (p->disabled) return 1;
+    c.proto = p; c.entry = NM_ENTRY_FORMAT; c.hf = hf; c.frame = frame; c.data = data; c.pi = pi;
+    if (!plugin_call(&c)) return 0;
+    nm_engine_plugin_disable(p, NM_ENTRY_FORMAT, "fault", frame_number);
+    return -1;
 }
 
 /* Distinct frames, counted in capture order: a frame parsed again (a filter's pass, then

@@ -58,6 +58,7 @@ struct nm_entry_call {
     HPROTOCOL *next;
     DWORD_PTR *inst;
     DWORD_PTR instv;                   /* AttachProperties' instance data */
+    LPPROPERTYINST pi;                 /* FormatProperties: the one instance to format */
     LPBYTE ret;                        /* what the entry point returned */
 };
 /* Runs c (c->ret set); 0, or -1 when the entry point faulted (the hook keeps the fault
@@ -74,6 +75,11 @@ void nm_engine_set_disable_hook(nm_engine_disable_hook hook);
 /* Disables every protocol of p's plug-in (once; a built-in is never disabled). */
 void nm_engine_plugin_disable(struct nm_protocol *p, int entry, const char *why,
                               uint32_t frame_number);
+/* A plug-in protocol's FormatProperties on one instance (GetPropertyText, proptext.c),
+ * through the call hook: 0; -1 when it faulted (the plug-in is disabled then); 1 when the
+ * plug-in is disabled already (not called). */
+int nm_engine_plugin_format(struct nm_protocol *p, HFRAME hf, const BYTE *frame,
+                            const BYTE *data, LPPROPERTYINST pi, uint32_t frame_number);
 /* CreateProtocol between begin and end marks the new protocols as plug-in id's
  * (DllMain's, under the loader lock); end returns how many were created. */
 void nm_engine_plugin_begin(uint32_t plugin);

@@ -3,7 +3,9 @@
  * DLL supplies (tests/parsers/zap_parser.c), written as its vendor would: GetProtocolFromName,
  * a FILTERACTION_PROTOCOLEXIST filter, ExpertGetFrame with FLAGS_ATTACH_PROPERTIES, and the
  * ZAP properties read through FindPropertyInstanceRestart. One event per ZAP message:
- *   "frame F: index I opcode O (LABEL) flags 0xXX [BITS] next N length L payload P heap H"
+ *   "frame F: index I opcode O (LABEL) flags 0xXX [BITS] next N length L payload P heap H
+ *    text 'SUMMARY'" (SUMMARY: GetPropertyText on the message's Summary instance, which
+ *   the parser's own WINAPIV formatter writes, through its FormatProperties)
  * then one summary event over every frame, without a filter:
  *   "frames N udp U zap Z zapfault A zapbad B"
  * (U: frames carrying a UDP Source Port instance; A, B: frames with those protocols'
@@ -118,7 +120,7 @@ BOOL WINAPI Run(HEXPERTKEY key, PEXPERTCONFIG cfg, PEXPERTSTARTUPINFO si, DWORD 
         while (t && (op = FindPropertyInstanceRestart(d.hFrame, opcode, &op, TRUE))) {
             DWORD v[6] = { 0, 0, 0, 0, 0, 0 }, ov = value_of(op);
             LPPROPERTYINST q, pf = NULL;
-            char bits[96] = "";
+            char bits[96] = "", summary[128] = "";
             for (q = op + 1; q < end && q->lpPropertyInfo->hProperty != opcode; q++) {
                 HPROPERTY h = q->lpPropertyInfo->hProperty;
                 if (h == fl) { v[0] = value_of(q); pf = q; }
@@ -129,11 +131,15 @@ BOOL WINAPI Run(HEXPERTKEY key, PEXPERTCONFIG cfg, PEXPERTSTARTUPINFO si, DWORD 
                 else if (h == heap) v[5] = value_of(q);
             }
             if (pf) bits_of(pf, v[0], bits, sizeof(bits));
+            /* the Summary instance comes just before the Opcode one */
+            if (op > t->lpFirstPropertyInst && (op - 1)->lpPropertyInfo->DataType == PROP_TYPE_SUMMARY &&
+                !GetPropertyText(d.hFrame, op - 1, summary, sizeof(summary)))
+                strcpy(summary, "(no text)");
             snprintf(text, sizeof(text),
-                     "frame %lu: index %lu opcode %lu (%s) flags 0x%02lx [%s] next %lu length %lu payload %lu heap %lu",
+                     "frame %lu: index %lu opcode %lu (%s) flags 0x%02lx [%s] next %lu length %lu payload %lu heap %lu text '%s'",
                      (unsigned long)d.FrameNumber, (unsigned long)v[4], (unsigned long)ov,
                      label_of(op, ov), (unsigned long)v[0], bits, (unsigned long)v[1],
-                     (unsigned long)v[2], (unsigned long)v[3], (unsigned long)v[5]);
+                     (unsigned long)v[2], (unsigned long)v[3], (unsigned long)v[5], summary);
             event(key, text);
         }
     }
