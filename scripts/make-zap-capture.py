@@ -16,6 +16,8 @@ Frames (Ethernet / IPv4):
   8  UDP 40004 -> 7779, ZAPBAD again
   9  UDP 40005 -> 9999, a ZAP message on a port only an --handoff-ini file gives ZAP
   10 TCP 40006 -> 80, not UDP
+  11 UDP 40007 -> 7781, ZAPFMT (its parser's Summary formatter faults)
+  12 UDP 40007 -> 7781, ZAPFMT again (disabled by then)
 With --expect, prints instead the event descriptions t_zapwatch.dll must submit when
 t_zap_parser.dll is loaded (one line each; the faulting parsers change nothing in them);
 --expect-ini: the same with an INI that hands UDP port 9999 to ZAP.
@@ -90,6 +92,8 @@ def frames():
     out.append(eth(ipv4(17, udp(40004, 7779, zap(2, 0x00, 0, b"far")), 9)))
     out.append(eth(ipv4(17, udp(40005, 9999, zap(3, 0x00, 0, b"")), 10)))
     out.append(eth(ipv4(6, tcp(40006, 80, b"GET / HTTP/1.0\r\n\r\n"), 11)))
+    out.append(eth(ipv4(17, udp(40007, 7781, zap(1, 0x00, 0, b"fmt")), 12)))
+    out.append(eth(ipv4(17, udp(40007, 7781, zap(1, 0x00, 0, b"fmt")), 13)))
     return out
 
 

@@ -4,8 +4,10 @@
 # t_zap_parser.dll (tests/parsers) on a capture made by scripts/make-zap-capture.py, read by
 # the expert t_zapwatch.dll, whose events must be what the script expects (ZAP following
 # itself three times in a frame, a truncated message, instance data from the INI beside the
-# DLL, labelled set and flags, CCHeap*); with the faulting parsers loaded too, both are
-# disabled and reported (text and JSON), the expert's events do not change, and the exit
+# DLL, labelled set and flags, CCHeap*, the summary text its WINAPIV formatter writes with
+# parser.dll's LookupWordSetString); with the faulting parsers loaded too (a fault in
+# AttachProperties, an offset past the frame, a fault in the formatter through
+# GetPropertyText), all three are disabled and reported (text and JSON), the expert's events do not change, and the exit
 # status stays 0 (a disabled parser is a warning). Also: --isolate children load the same
 # parsers, NMSHIM_PARSERS folders, --handoff-ini (good and bad), and a missing DLL.
 #   tests/check-parsers.sh BIN_DIR ARCH        (ARCH: i686 or x86_64)
@@ -15,7 +17,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 nm_check_init check-parsers "$@"
 nm_check_tools python3
 nm_check_built nmhost.exe parser.dll
-nm_check_experts t_zapwatch.dll t_zap_parser.dll t_zap_fault.dll t_zap_badoff.dll t_zap_parser.ini
+nm_check_experts t_zapwatch.dll t_zap_parser.dll t_zap_fault.dll t_zap_badoff.dll t_zap_fmtfault.dll t_zap_parser.ini
 nm_check_wine
 
 cap=$tmp/zap.pcap
@@ -64,9 +66,16 @@ fi
 
 # 2. with the faulting parsers: both disabled and reported, nothing else changes
 run faulty 0 --parser "$bin/t_zap_parser.dll" --parser "$bin/t_zap_fault.dll" \
-    --parser "$bin/t_zap_badoff.dll" "$bin/t_zapwatch.dll"
+    --parser "$bin/t_zap_badoff.dll" --parser "$bin/t_zap_fmtfault.dll" "$bin/t_zapwatch.dll"
 if [ -f "$tmp/faulty.json" ]; then
-    events "$tmp/faulty.json" > "$tmp/faulty.events"
+    events "$tmp/faulty.json" | grep -v '^zapfmt ' > "$tmp/faulty.events"
+    # ZAPFMT's formatter faults on frame 11 (GetPropertyText): the text fails once, then
+    # the parser is disabled and frame 12 has no ZAPFMT instance left
+    got=$(events "$tmp/faulty.json" | grep '^zapfmt ')
+    [ "$got" = "zapfmt frames 1 text failures 1" ] || fail "ZAPFMT texts: got '$got'"
+    got=$(parser "$tmp/faulty.json" t_zap_fmtfault.dll protocols state entry disabled_frame frames_affected fault.name)
+    want="ZAPFMT disabled FormatProperties 11 2 EXCEPTION_ACCESS_VIOLATION"
+    [ "$got" = "$want" ] || fail "t_zap_fmtfault.dll: got '$got', expected '$want'"
     diff -u "$tmp/expect" "$tmp/faulty.events" > "$tmp/faulty.diff" || { fail "events with the faulting parsers loaded differ"; cat "$tmp/faulty.diff"; }
     got=$(parser "$tmp/faulty.json" t_zap_fault.dll protocols state entry disabled_frame frames_affected fault.name fault.module fault.access)
     want="ZAPFAULT disabled AttachProperties 5 2 EXCEPTION_ACCESS_VIOLATION t_zap_fault.dll write"

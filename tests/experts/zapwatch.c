@@ -9,7 +9,9 @@
  * then one summary event over every frame, without a filter:
  *   "frames N udp U zap Z zapfault A zapbad B"
  * (U: frames carrying a UDP Source Port instance; A, B: frames with those protocols'
- * instances, which a disabled parser never leaves). tests/check-parsers.sh compares the
+ * instances, which a disabled parser never leaves), and, when ZAPFMT is loaded,
+ *   "zapfmt frames N text failures T"
+ * (GetPropertyText on each ZAPFMT Summary instance: its formatter faults). tests/check-parsers.sh compares the
  * descriptions with what scripts/make-zap-capture.py --expect says.
  */
 #include <stdio.h>
@@ -94,6 +96,8 @@ BOOL WINAPI Run(HEXPERTKEY key, PEXPERTCONFIG cfg, PEXPERTSTARTUPINFO si, DWORD 
     HPROPERTY sport = GetProperty(GetProtocolFromName((LPSTR)"UDP"), (LPSTR)"Source Port");
     HPROPERTY faultop = GetProperty(GetProtocolFromName((LPSTR)"ZAPFAULT"), (LPSTR)"Opcode");
     HPROPERTY badop = GetProperty(GetProtocolFromName((LPSTR)"ZAPBAD"), (LPSTR)"Opcode");
+    HPROPERTY fmtsum = GetProperty(GetProtocolFromName((LPSTR)"ZAPFMT"), (LPSTR)"Summary");
+    DWORD nfmt = 0, nfmtfail = 0;
     EXPERTFRAMEDESCRIPTOR d;
     FILTEROBJECT2 o;
     HFILTER f = CreateFilter();
@@ -151,11 +155,24 @@ BOOL WINAPI Run(HEXPERTKEY key, PEXPERTCONFIG cfg, PEXPERTSTARTUPINFO si, DWORD 
         if (FindPropertyInstance(d.hFrame, opcode)) nzap++;
         if (faultop && FindPropertyInstance(d.hFrame, faultop)) nfault++;
         if (badop && FindPropertyInstance(d.hFrame, badop)) nbad++;
+        if (fmtsum) {
+            LPPROPERTYINST s = FindPropertyInstance(d.hFrame, fmtsum);
+            char buf[128];
+            if (s) {
+                nfmt++;
+                if (!GetPropertyText(d.hFrame, s, buf, sizeof(buf))) nfmtfail++;
+            }
+        }
     }
     snprintf(text, sizeof(text), "frames %lu udp %lu zap %lu zapfault %lu zapbad %lu",
              (unsigned long)nframes, (unsigned long)nudp, (unsigned long)nzap,
              (unsigned long)nfault, (unsigned long)nbad);
     event(key, text);
+    if (fmtsum) {
+        snprintf(text, sizeof(text), "zapfmt frames %lu text failures %lu", (unsigned long)nfmt,
+                 (unsigned long)nfmtfail);
+        event(key, text);
+    }
     DestroyFilter(f);
     return TRUE;
 }

@@ -10,6 +10,8 @@
  *   ZAP_MODE 1  t_zap_fault.dll    protocol ZAPFAULT, port 7778: faults in AttachProperties
  *   ZAP_MODE 2  t_zap_badoff.dll   protocol ZAPBAD, port 7779 (given in hex): RecognizeFrame
  *               answers NEXT_PROTOCOL with a pointer far past the frame
+ *   ZAP_MODE 3  t_zap_fmtfault.dll protocol ZAPFMT, port 7781: its Summary formatter faults
+ *               (FormatProperties, through GetPropertyText)
  * Links nmapi.dll and parser.dll, as the template does (nmapi.lib, parser.lib).
  * The ZAP message (8-byte header, big-endian): 'Z' 'P', opcode (WORD, labelled: 1 Hello,
  * 2 Data, 3 Bye), flags (BYTE: bit 0 Urgent, bit 1 Compressed, bit 2 Last), next (BYTE:
@@ -29,6 +31,10 @@
 #if ZAP_MODE == 1
 #define ZAP_NAME "ZAPFAULT"
 #define ZAP_PORT 7778
+#define ZAP_BASE HANDOFF_VALUE_FORMAT_BASE_DECIMAL
+#elif ZAP_MODE == 3
+#define ZAP_NAME "ZAPFMT"
+#define ZAP_PORT 7781
 #define ZAP_BASE HANDOFF_VALUE_FORMAT_BASE_DECIMAL
 #elif ZAP_MODE == 2
 #define ZAP_NAME "ZAPBAD"
@@ -208,6 +214,9 @@ static VOID WINAPIV zap_format_summary(LPPROPERTYINST pi, ...)
     WORD op = rd16(h + 2);
     LPBYTE name = LookupWordSetString(&opcode_set, op);
 
+#if ZAP_MODE == 3
+    *(volatile LPBYTE *)(ULONG_PTR)op = name;         /* faults: writes to a small number */
+#endif
     if (pi->szPropertyText)
         wsprintfA(pi->szPropertyText, "ZAP: %s (%d), %u payload bytes",
                   name ? (char *)name : "Unknown", op, rd16(h + 6));
