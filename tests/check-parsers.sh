@@ -17,7 +17,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 nm_check_init check-parsers "$@"
 nm_check_tools python3
 nm_check_built nmhost.exe parser.dll
-nm_check_experts t_zapwatch.dll t_zap_parser.dll t_zap_fault.dll t_zap_badoff.dll t_zap_fmtfault.dll t_zap_parser.ini
+nm_check_experts t_zapwatch.dll t_zap_parser.dll t_zap_fault.dll t_zap_badoff.dll t_zap_fmtfault.dll t_zap_junkinfo.dll t_zap_parser.ini
 nm_check_wine
 
 cap=$tmp/zap.pcap
@@ -93,6 +93,16 @@ grep -q "t_zap_badoff.dll: ZAPBAD, DISABLED: an offset outside the frame in Reco
     fail "text report: no line for the disabled t_zap_badoff.dll"
 grep -q "EXCEPTION_ACCESS_VIOLATION at t_zap_fault.dll+0x" "$tmp/faulty.out" ||
     fail "text report: no fault line for t_zap_fault.dll"
+
+# 2b. junk from ParserAutoInstallInfo: read with bounds, said in warnings, nothing else changes
+run junk 0 --parser "$bin/t_zap_junkinfo.dll" --parser "$bin/t_zap_parser.dll" "$bin/t_zapwatch.dll"
+if [ -f "$tmp/junk.json" ]; then
+    events "$tmp/junk.json" > "$tmp/junk.events"
+    diff -u "$tmp/expect" "$tmp/junk.events" > /dev/null || fail "events with t_zap_junkinfo.dll loaded differ"
+    got=$(parser "$tmp/junk.json" t_zap_junkinfo.dll protocols state warnings)
+    want="ZAPJUNK ok ZAPJUNK: unreadable hand-off set; ZAPJUNK: hand-off set too large"
+    [ "$got" = "$want" ] || fail "t_zap_junkinfo.dll: got '$got', expected '$want'"
+fi
 
 # 3. --isolate: the child loads the same parsers
 run isolated 0 --isolate --parser "$bin/t_zap_parser.dll" --parser "$bin/t_zap_fault.dll" "$bin/t_zapwatch.dll"

@@ -12,6 +12,9 @@
  *               answers NEXT_PROTOCOL with a pointer far past the frame
  *   ZAP_MODE 3  t_zap_fmtfault.dll protocol ZAPFMT, port 7781: its Summary formatter faults
  *               (FormatProperties, through GetPropertyText)
+ *   ZAP_MODE 4  t_zap_junkinfo.dll protocol ZAPJUNK: ParserAutoInstallInfo answers junk (an
+ *               unterminated comment, an unreadable set, a set claiming 5000 entries that
+ *               is not even on the heap); the host reads it with bounds and says so
  * Links nmapi.dll and parser.dll, as the template does (nmapi.lib, parser.lib).
  * The ZAP message (8-byte header, big-endian): 'Z' 'P', opcode (WORD, labelled: 1 Hello,
  * 2 Data, 3 Bye), flags (BYTE: bit 0 Urgent, bit 1 Compressed, bit 2 Last), next (BYTE:
@@ -35,6 +38,10 @@
 #elif ZAP_MODE == 3
 #define ZAP_NAME "ZAPFMT"
 #define ZAP_PORT 7781
+#define ZAP_BASE HANDOFF_VALUE_FORMAT_BASE_DECIMAL
+#elif ZAP_MODE == 4
+#define ZAP_NAME "ZAPJUNK"
+#define ZAP_PORT 7782
 #define ZAP_BASE HANDOFF_VALUE_FORMAT_BASE_DECIMAL
 #elif ZAP_MODE == 2
 #define ZAP_NAME "ZAPBAD"
@@ -108,6 +115,21 @@ BOOL WINAPI DllMain(HINSTANCE inst, DWORD reason, LPVOID reserved)
  * process heap (the host frees them there). */
 PPF_PARSERDLLINFO WINAPI ParserAutoInstallInfo(void)
 {
+#if ZAP_MODE == 4
+    static struct { DWORD n; PF_HANDOFFENTRY e[1]; } huge = { 5000, { { "", "UDP_HandoffSet", "ZAPJUNK", 1, 0 } } };
+    PPF_PARSERDLLINFO junk = HeapAlloc(GetProcessHeap(), 0, sizeof(PF_PARSERDLLINFO) + sizeof(PF_PARSERINFO));
+
+    if (!junk) return NULL;
+    memset(junk, 'A', sizeof(PF_PARSERDLLINFO) + sizeof(PF_PARSERINFO));
+    junk->nParsers = 1;
+    strcpy(junk->ParserInfo[0].szProtocolName, ZAP_NAME);      /* the comment: no NUL at all */
+    junk->ParserInfo[0].pWhoCanPrecedeMe = NULL;
+    junk->ParserInfo[0].pWhoCanFollowMe = NULL;
+    junk->ParserInfo[0].pWhoHandsOffToMe = (PPF_HANDOFFSET)(ULONG_PTR)0x10;
+    junk->ParserInfo[0].pWhoDoIHandOffTo = (PPF_HANDOFFSET)&huge;
+    return junk;
+#endif
+
     PPF_PARSERDLLINFO info;
     PPF_HANDOFFSET in;
 
