@@ -542,6 +542,42 @@ static void test_engine_handoff_tables(void)
     CHECK(nm_handoff_load_ini(ini, "TESTSET3", err, sizeof(err)) == -1);
     CHECK_MSG(strstr(err, "line 3: protocol name with a character") != NULL, "error '%s'", err);
     CHECK_EQ_U(NmShimLoadHandoffIni(ini, err, sizeof(err)), NMERR_SUCCESS);    /* not a *_HandoffSet */
+    {   /* every kind of bad line names its line */
+        static const struct { const char *text, *want; } bad[] = {
+            { "[A_HandoffSet\n", "line 1: a section header must be [NAME]" },
+            { "7 = X\n", NULL },                                          /* outside any section: skipped */
+            { "[A_HandoffSet]\n4294967296 = X\n", "line 2: '4294967296' is not a number" },
+            { "[A_HandoffSet]\n\n0x = X\n", "line 3: '0x' is not a number" },
+            { "[A_HandoffSet]\n7 =\n", "line 2: no protocol name" },
+            { "[A_HandoffSet]\n7 = ABCDEFGHIJKLMNOP\n", "line 2: protocol name longer than 15" },
+            { "[A_HandoffSet]\n7 = X, 12z\n", "line 2: instance data '12z' is not a number" },
+            { "[A_HandoffSet]\n7 X\n", "line 2: expected VALUE = PROTOCOL" },
+        };
+        char line[700];
+        unsigned k;
+        for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+            if (!(f = fopen(ini, "wb"))) break;
+            fputs(bad[k].text, f);
+            fclose(f);
+            err[0] = 0;
+            if (!bad[k].want) { CHECK_EQ_U(nm_handoff_load_ini(ini, NULL, err, sizeof(err)), 0); continue; }
+            CHECK_MSG(nm_handoff_load_ini(ini, NULL, err, sizeof(err)) == -1 && strstr(err, bad[k].want),
+                      "'%s': error '%s', expected '%s'", bad[k].text, err, bad[k].want);
+        }
+        if ((f = fopen(ini, "wb"))) {                      /* a line of 600 characters */
+            memset(line, ' ', sizeof(line));
+            memcpy(line + 600, "\n", 2);
+            fputs("[A_HandoffSet]\n", f);
+            fputs(line, f);
+            fclose(f);
+            CHECK(nm_handoff_load_ini(ini, NULL, err, sizeof(err)) == -1 && strstr(err, "line 2: longer than"));
+        }
+        if ((f = fopen(ini, "wb"))) {                      /* binary */
+            fwrite("[A_HandoffSet]\n\0\n", 1, 17, f);
+            fclose(f);
+            CHECK(nm_handoff_load_ini(ini, NULL, err, sizeof(err)) == -1 && strstr(err, "NUL byte"));
+        }
+    }
     DeleteFileA(ini);
     CHECK_EQ_U(NmShimLoadHandoffIni(ini, err, sizeof(err)), NMERR_INVALID_FILE_FORMAT);
     CHECK_MSG(strstr(err, "cannot open") != NULL, "error '%s'", err);
