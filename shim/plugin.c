@@ -143,14 +143,6 @@ static void aii_fn(void *ctx)
     c->info = f();
 }
 
-struct free_ctx { void *p; BOOL ok; };
-static void free_fn(void *ctx)
-{
-    struct free_ctx *c = ctx;
-    HANDLE heap = GetProcessHeap();
-    c->ok = HeapValidate(heap, 0, c->p) && HeapFree(heap, 0, c->p);
-}
-
 static void warn_add(struct nm_plugin *pl, const char *fmt, const char *arg)
 {
     size_t n = strlen(pl->warnings);
@@ -193,25 +185,47 @@ static void read_set(struct nm_plugin *pl, const PF_HANDOFFSET *set, const char 
     }
 }
 
-static void free_block(void *p, void **freed, unsigned *nfreed)
+/* The blocks to free, once each (two entries may share a set). */
+static void note_block(void *p, void **blocks, unsigned *n)
 {
-    struct free_ctx c = { p, FALSE };
-    struct nm_fault_record rec;
     unsigned i;
 
     if (!p) return;
-    for (i = 0; i < *nfreed; i++) if (freed[i] == p) return;     /* shared by two entries */
-    if (*nfreed < 4 * NM_MAX_PROTOCOLS + 1) freed[(*nfreed)++] = p;
-    if (nm_guard_call(free_fn, &c, &rec) != NM_GUARD_OK || !c.ok)
-        WARN("block %p is not the process heap's: not freed\n", p);
+    for (i = 0; i < *n; i++) if (blocks[i] == p) return;
+    if (*n < 4 * NM_MAX_PROTOCOLS + 1) blocks[(*n)++] = p;
+}
+
+/* Frees, on the process heap, those of the blocks that are busy blocks of it: found by
+ * walking the heap, so a pointer that is not one never reaches a heap call (HeapValidate
+ * on it would already be misuse, which Wine's checking heap reports). */
+static void free_blocks(void **blocks, unsigned n)
+{
+    HANDLE heap = GetProcessHeap();
+    PROCESS_HEAP_ENTRY e;
+    BYTE found[4 * NM_MAX_PROTOCOLS + 1];
+    unsigned i, left = n;
+
+    if (!n) return;
+    memset(found, 0, sizeof(found));
+    memset(&e, 0, sizeof(e));
+    if (!HeapLock(heap)) return;
+    while (left && HeapWalk(heap, &e))
+        if (e.wFlags & PROCESS_HEAP_ENTRY_BUSY)
+            for (i = 0; i < n; i++)
+                if (!found[i] && e.lpData == blocks[i]) { found[i] = 1; left--; }
+    HeapUnlock(heap);
+    for (i = 0; i < n; i++) {
+        if (found[i]) HeapFree(heap, 0, blocks[i]);
+        else WARN("%p is not a block of the process heap: not freed\n", blocks[i]);
+    }
 }
 
 static void auto_install_info(struct nm_plugin *pl, FARPROC fn, struct nm_protocol **mine, unsigned nmine)
 {
     struct aii_ctx c = { fn, NULL };
     struct nm_fault_record rec;
-    void *freed[4 * NM_MAX_PROTOCOLS + 1];
-    unsigned nfreed = 0, j;
+    void *blocks[4 * NM_MAX_PROTOCOLS + 1];
+    unsigned nblocks = 0, j;
     DWORD n, i;
 
     if (nm_guard_call(aii_fn, &c, &rec) != NM_GUARD_OK) {
@@ -238,12 +252,13 @@ static void auto_install_info(struct nm_plugin *pl, FARPROC fn, struct nm_protoc
             if (pi.pWhoDoIHandOffTo) read_set(pl, pi.pWhoDoIHandOffTo, pi.szProtocolName, 0);
         }
         /* follow sets: read by nobody (the engine has none yet), freed all the same */
-        free_block(pi.pWhoCanPrecedeMe, freed, &nfreed);
-        free_block(pi.pWhoCanFollowMe, freed, &nfreed);
-        free_block(pi.pWhoHandsOffToMe, freed, &nfreed);
-        free_block(pi.pWhoDoIHandOffTo, freed, &nfreed);
+        note_block(pi.pWhoCanPrecedeMe, blocks, &nblocks);
+        note_block(pi.pWhoCanFollowMe, blocks, &nblocks);
+        note_block(pi.pWhoHandsOffToMe, blocks, &nblocks);
+        note_block(pi.pWhoDoIHandOffTo, blocks, &nblocks);
     }
-    free_block(c.info, freed, &nfreed);
+    note_block(c.info, blocks, &nblocks);
+    free_blocks(blocks, nblocks);
 }
 
 /* The INI beside the DLL: FOO.dll -> FOO.ini, if there is one. */
