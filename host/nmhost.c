@@ -15,6 +15,7 @@
 #include <windows.h>
 #include "nmshim.h"
 #include "report.h"
+#include "parsers.h"
 #include "isolate.h"
 #include "dump.h"
 #include "html.h"
@@ -61,6 +62,7 @@ typedef struct options {
     nm_injection inject;        /* --fail-alloc, --fail-alloc-every, --stop-at-frame */
     int          trace;         /* --trace[=warn]: NMSHIM_TRACE_*; -1: not given */
     const char  *trace_file;    /* --trace-file FILE, or NULL */
+    struct nm_parser_opts plug; /* --parser, --handoff-ini (parsers.c) */
 } options;
 
 /* --help goes to stdout (asked for), usage errors to stderr (bad_usage). */
@@ -106,6 +108,11 @@ static void usage(FILE *out)
           "                         NMAPI_TRACE=1 (=warn) does; to stderr\n"
           "      --trace-file FILE  the trace goes to FILE instead (created anew); alone it\n"
           "                         means --trace (--trace=warn with NMAPI_TRACE=warn)\n"
+          "      --parser FILE      load a legacy parser DLL (repeatable); also loaded: every\n"
+          "                         DLL in parsers\\ beside nmhost.exe and in the folders of\n"
+          "                         NMSHIM_PARSERS (';'-separated); a parser that faults or\n"
+          "                         answers garbage is disabled and reported (a warning)\n"
+          "      --handoff-ini FILE hand-off sets ([UDP_HandoffSet] 7777 = PROTOCOL) for them\n"
           "  -q, --quiet            no progress display\n"
           "      --help             this text\n"
           "      --version          version and architecture\n"
@@ -271,6 +278,7 @@ static int parse_options(int argc, char **argv, options *o)
         if (!strcmp(a, "--"))                              { only_files = 1; continue; }
         if ((m = nm_engine_opts_parse(&o->eng, argc, argv, &i))) { if (m < 0) return EXIT_USAGE; continue; }
         if ((m = parse_debug_option(argc, argv, &i, o))) { if (m < 0) return EXIT_USAGE; continue; }
+        if ((m = nm_parser_opts_parse(&o->plug, argc, argv, &i))) { if (m < 0) return EXIT_USAGE; continue; }
         if (match(argc, argv, &i, NULL, "--help", NULL))    { usage(stdout); return EXIT_OK; }
         if (match(argc, argv, &i, NULL, "--version", NULL)) {
             printf("nmhost %s (nmshim, %s)\n", NMSHIM_VERSION_STRING, NMHOST_ARCH);
@@ -926,6 +934,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "nmhost: cannot write %s\n", o.html);
         goto out;
     }
+    /* Parsers before anything parses a frame (--protocols, --dump, the experts). */
+    if (!nm_parsers_load(&o.plug)) goto out;
 
     r.version = NMSHIM_VERSION_STRING;
     r.arch = NMHOST_ARCH;
@@ -974,7 +984,7 @@ int main(int argc, char **argv)
     if (o.isolate && !o.isolate_child) {
         /* what the children need to run each expert as this process would */
         char quota[32], frame[16], bit[16], dbg[3][16];
-        const char *extra[24];
+        const char *extra[64];
         int nextra = 0;
         nm_isolate_params ip = { cappath, o.timeout_ms, o.configure, o.config, o.list, extra, 0 };
         snprintf(quota, sizeof(quota), "%llu", (unsigned long long)o.quota);
@@ -996,6 +1006,7 @@ int main(int argc, char **argv)
             }
         }
         nextra = debug_child_args(&o, extra, nextra, dbg);
+        nextra = nm_parsers_extra(&o.plug, extra, nextra, 64);
         ip.nextra = nextra;
         if (!nm_isolate_run(&ip, &r)) goto out;
     } else {
@@ -1012,6 +1023,7 @@ int main(int argc, char **argv)
         if (x[i]) collect_events(x[i], &r.experts[i]);
     /* Reports before unloading: events and names point into nmapi's memory. */
 
+    nm_parsers_collect(&r);     /* a disabled parser is a warning: not in the exit status */
     status = r.exit_status = exit_status(&r);
     /* With the JSON on stdout the text report would corrupt it: then there is none. */
     nm_isolate_child_send(&r);     /* a child (isolate.c) reports to its parent only */
@@ -1048,6 +1060,7 @@ out:
     free(x);
     free(skip);
     free(r.experts);
+    free(r.parsers);
     free(o.experts);
     /* The file is closed; nothing traced after it lands on stderr instead. */
     if (o.trace_file) NmShimSetTrace(NMSHIM_TRACE_ERRORS, NULL, 0);

@@ -82,6 +82,14 @@ void nm_report_clean(const char *s, char *buf, size_t len)
 }
 
 /* A cleaned heap copy for table cells (the table measures widths first). */
+static const char *base_name_of(const char *path)
+{
+    const char *p, *b = path;
+    for (p = path; *p; p++)
+        if (*p == '\\' || *p == '/' || *p == ':') b = p + 1;
+    return b;
+}
+
 static char *clean_dup(const char *s)
 {
     size_t n = s ? strlen(s) + 1 : 1;
@@ -375,6 +383,50 @@ static void text_list(FILE *out, DWORD index, const nm_expert_report *e)
             e->info.Flags & EXPERT_ENUM_FLAG_NO_VIEWER ? " no-viewer" : "");
 }
 
+/* Plug-in parsers (README "Loading parsers"): a disabled one is a warning, not a failure. */
+static void text_parsers(FILE *out, const nm_report *r)
+{
+    DWORD i;
+    char buf[MAX_PATH + 8];
+
+    if (!r->nparsers) return;
+    fprintf(out, "parsers:\n");
+    for (i = 0; i < r->nparsers; i++) {
+        const NMSHIM_PARSER_INFO *p = &r->parsers[i];
+        nm_report_clean(base_name_of(p->dll), buf, sizeof(buf));
+        fprintf(out, "  %s: ", buf);
+        nm_report_clean(p->protocols, buf, sizeof(buf));
+        fprintf(out, "%s, %s", buf[0] ? buf : "(no protocol)",
+                p->state == NMSHIM_PARSER_DISABLED ? "DISABLED" : "ok");
+        if (p->state == NMSHIM_PARSER_DISABLED) {
+            nm_report_clean(p->why, buf, sizeof(buf));
+            fprintf(out, ": %s", buf);
+            if (p->disabled_frame != (DWORD)-1) fprintf(out, " at frame %lu", (unsigned long)p->disabled_frame);
+            fprintf(out, "; %lu frame%s affected", (unsigned long)p->frames_affected,
+                    p->frames_affected == 1 ? "" : "s");
+        }
+        fputc('\n', out);
+        if (p->fault.code) {            /* as text_fault, the entry point said above */
+            char name[64], module[80];
+            nm_report_clean(p->fault.name, name, sizeof(name));
+            nm_report_clean(p->fault.module, module, sizeof(module));
+            fprintf(out, "    fault: 0x%08lx %s at %s+0x%llx (address 0x%llx)",
+                    (unsigned long)p->fault.code, name[0] ? name : "(unknown exception)",
+                    module[0] ? module : "?", (unsigned long long)p->fault.offset,
+                    (unsigned long long)p->fault.address);
+            if (p->fault.av_access <= 1 || p->fault.av_access == 8)
+                fprintf(out, ", %s of 0x%llx", p->fault.av_access == 0 ? "read" :
+                        p->fault.av_access == 1 ? "write" : "execute",
+                        (unsigned long long)p->fault.av_target);
+            fputc('\n', out);
+        }
+        if (p->warnings[0]) {
+            nm_report_clean(p->warnings, buf, sizeof(buf));
+            fprintf(out, "    warning: %s\n", buf);
+        }
+    }
+}
+
 int nm_report_text(FILE *out, const nm_report *r)
 {
     DWORD i, count[NMSHIM_LOAD_ERROR + 2] = { 0 };
@@ -395,6 +447,7 @@ int nm_report_text(FILE *out, const nm_report *r)
                 (unsigned long)r->capture.frames, u64str(r->capture.bytes, b1));
     }
     text_injection_run(out, &r->injection);
+    text_parsers(out, r);
     for (i = 0; i < r->nexperts; i++) {
         const nm_expert_report *e = &r->experts[i];
         NMSHIM_OUTCOME o = e->have_result ? e->result.outcome : NMSHIM_PENDING;
@@ -686,7 +739,29 @@ int nm_report_json(FILE *out, const nm_report *r)
         fputs("null", out);
     }
     json_injection_run(out, &r->injection);
-    fprintf(out, ",\n \"exit_status\": %d,\n \"experts\": [\n", r->exit_status);
+    fprintf(out, ",\n \"exit_status\": %d,\n \"parsers\": [", r->exit_status);
+    for (i = 0; i < r->nparsers; i++) {
+        const NMSHIM_PARSER_INFO *p = &r->parsers[i];
+        fputs(i ? ",\n  {" : "\n  {", out);
+        json_key(out, "name", 1);      json_arr(out, base_name_of(p->dll), sizeof(p->dll));
+        json_key(out, "dll", 0);       json_arr(out, p->dll, sizeof(p->dll));
+        json_key(out, "protocols", 0); json_arr(out, p->protocols, sizeof(p->protocols));
+        json_key(out, "state", 0);
+        fputs(p->state == NMSHIM_PARSER_DISABLED ? "\"disabled\"" : "\"ok\"", out);
+        json_key(out, "why", 0);       json_opt(out, p->why, sizeof(p->why));
+        json_key(out, "entry", 0);     json_opt(out, p->entry, sizeof(p->entry));
+        json_key(out, "disabled_frame", 0);
+        if (p->state == NMSHIM_PARSER_DISABLED && p->disabled_frame != (DWORD)-1)
+            fprintf(out, "%lu", (unsigned long)p->disabled_frame);
+        else fputs("null", out);
+        json_u64(out, "frames_affected", p->frames_affected, 0);
+        json_key(out, "fault", 0);
+        if (p->fault.code) json_fault(out, &p->fault);
+        else fputs("null", out);
+        json_key(out, "warnings", 0);  json_opt(out, p->warnings, sizeof(p->warnings));
+        fputs("}", out);
+    }
+    fputs(r->nparsers ? "\n ],\n \"experts\": [\n" : "],\n \"experts\": [\n", out);
     for (i = 0; i < r->nexperts; i++) {
         json_expert(out, r, &r->experts[i]);
         fputs(i + 1 < r->nexperts ? ",\n" : "\n", out);

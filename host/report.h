@@ -47,6 +47,8 @@ typedef struct nm_report {
     nm_expert_report   *experts;
     int                 exit_status;
     nm_injection        injection;  /* the run's fault injection (both reports show it) */
+    DWORD               nparsers;   /* plug-in parser DLLs (parsers.c), load order */
+    NMSHIM_PARSER_INFO *parsers;
 } nm_report;
 
 /* Stable lower-case names used by both printers (and the JSON contract in REPORT.md). */

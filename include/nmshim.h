@@ -223,6 +223,43 @@ DWORD WINAPI NmShimGetInjected(HNMEXPERT expert, NMSHIM_INJECTED *injected);
 #define NMSHIM_TRACE_ALL    2
 #define NMSHIM_TRACE_APPEND 0x1
 DWORD WINAPI NmShimSetTrace(DWORD level, LPCSTR path, DWORD flags);
+/* ---- plug-in parser DLLs (shim/plugin.c, shim/handoff.c; README "Loading parsers") ----
+ * Load them before any expert runs. A legacy parser DLL (DllMain: CreateProtocol;
+ * ParserAutoInstallInfo; the ENTRYPOINTS) joins the built-in parsers; its hand-off
+ * entries (pWhoHandsOffToMe naming TCP_HandoffSet / UDP_HandoffSet) and the sections of
+ * an INI file beside it (FOO.dll -> FOO.ini) wire it to TCP and UDP ports. Every entry
+ * point runs under the fault guard; a parser that faults or answers garbage is disabled
+ * for the rest of the run. err receives one line on failure. */
+#define NMSHIM_PARSER_OK       0
+#define NMSHIM_PARSER_DISABLED 1
+typedef struct NMSHIM_PARSER_INFO {
+    char         dll[MAX_PATH];     /* full path */
+    char         protocols[256];    /* the protocols its DllMain created, comma-separated */
+    DWORD        nprotocols;
+    DWORD        state;             /* NMSHIM_PARSER_OK or NMSHIM_PARSER_DISABLED */
+    char         why[96];           /* disabled: "fault in AttachProperties", "an offset
+                                     * outside the frame in RecognizeFrame", ... */
+    char         entry[24];         /* disabled: the entry point ("DllMain", "Register",
+                                     * "ParserAutoInstallInfo", "RecognizeFrame",
+                                     * "AttachProperties", ...) */
+    NMSHIM_FAULT fault;             /* code != 0: the fault that disabled it (its entry
+                                     * member is left empty: see entry) */
+    DWORD        disabled_frame;    /* frame number (0-based) it was disabled at; ~0:
+                                     * while loading */
+    DWORD        frames_affected;   /* frames it faulted on or was skipped in, disabled */
+    char         warnings[256];     /* what ParserAutoInstallInfo said that was ignored */
+} NMSHIM_PARSER_INFO;
+
+/* Loads a parser DLL: the INI beside it (if any), DllMain, ParserAutoInstallInfo,
+ * Register. NMERR_FILE_NOT_FOUND, NMERR_INVALID_FILE_FORMAT (bad INI, not loadable),
+ * NMERR_SUCCESS (also when it loaded but got disabled: NmShimGetParserInfo says). */
+DWORD WINAPI NmShimLoadParser(LPCSTR path, LPSTR err, DWORD errlen);
+/* The index-th loaded parser (load order); NMERR_INVALID_PARAMETER past the last. */
+DWORD WINAPI NmShimGetParserInfo(DWORD index, NMSHIM_PARSER_INFO *info);
+/* Adds the hand-off sets (every [*_HandoffSet] section) of an INI file:
+ * "value = PROTOCOL[, instance data]" lines, values decimal or 0x-hex.
+ * NMERR_INVALID_FILE_FORMAT with "FILE line N: ..." in err for a bad one. */
+DWORD WINAPI NmShimLoadHandoffIni(LPCSTR path, LPSTR err, DWORD errlen);
 
 #ifdef __cplusplus
 }

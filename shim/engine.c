@@ -12,7 +12,13 @@
  *  - Hand-off: PROTOCOL_STATUS_NEXT_PROTOCOL continues with *phNextProtocol at the returned
  *    pointer; RECOGNIZED (no follow sets yet), CLAIMED and NULL end the frame. A returned
  *    pointer outside the frame or before the protocol, or a protocol handle that is not
- *    ours, ends the frame. At most NM_MAX_FRAME_PROTOCOLS protocols per frame.
+ *    ours, ends the frame. At most NM_MAX_FRAME_PROTOCOLS protocols per frame (a protocol
+ *    that follows itself is bounded by it too).
+ *  - Plug-in protocols (engine.h) are untrusted: each entry point runs through the call
+ *    hook, and a fault, a status that is none of the four, a pointer past the frame or
+ *    before the protocol, a NEXT_PROTOCOL without a protocol of ours, or an attach of a
+ *    property the protocol does not own disables the plug-in: its recognition is dropped
+ *    from the frame, its instances removed, and the frame goes on without it.
  *  - Instance data (docs/sdk-help.md §3.6): each protocol's AttachProperties gets the value that
  *    was in *lpInstData when its RecognizeFrame was entered.
  *  - One PROPERTYINSTTABLE per recognized protocol, a contiguous slice of the one
@@ -29,7 +35,11 @@
 #define PROP_TAG          0xA5u           /* top byte of every HPROPERTY cookie */
 
 static struct nm_protocol protocols[NM_MAX_PROTOCOLS];
-static unsigned nprotocols;
+static unsigned nprotocols;               /* published with release, read with acquire */
+static volatile int reg_lock;             /* CreateProtocol, hand-off additions */
+static uint32_t creating_plugin;          /* plug-in whose DllMain is running (plugin.c) */
+static nm_engine_call_hook call_hook;
+static nm_engine_disable_hook disable_hook;
 static struct {
     DWORD nProtocols;
     HPROTOCOL hProtocol[NM_MAX_PROTOCOLS];
@@ -45,6 +55,8 @@ static void spin_unlock(volatile int *l) { __atomic_store_n(l, 0, __ATOMIC_RELEA
 
 static volatile int init_lock;
 static volatile int init_done;
+
+static unsigned nprot_now(void) { return __atomic_load_n(&nprotocols, __ATOMIC_ACQUIRE); }
 
 static int ascii_casecmp(const char *a, const char *b)
 {
@@ -67,7 +79,7 @@ void nm_engine_init(void)
         nm_parsers_create();                      /* CreateProtocol for every built-in */
         for (i = 0; i < nprotocols; i++) {        /* then Register (docs/sdk-help.md §3.1) */
             struct nm_protocol *p = &protocols[i];
-            if (p->magic == NM_PROTOCOL_MAGIC && !p->registered && p->ep.Register) {
+            if (p->magic == NM_PROTOCOL_MAGIC && !p->plugin && !p->registered && p->ep.Register) {
                 p->registered = 1;
                 p->ep.Register((HPROTOCOL)p);
             }
@@ -89,20 +101,20 @@ struct nm_protocol *nm_engine_protocol(HPROTOCOL h)
 
 struct nm_protocol *nm_engine_protocol_by_name(const char *name)
 {
-    unsigned i;
+    unsigned i, n = nprot_now();
 
-    for (i = 0; i < nprotocols; i++)
+    for (i = 0; i < n; i++)
         if (protocols[i].magic == NM_PROTOCOL_MAGIC &&
             !ascii_casecmp((const char *)protocols[i].info.ProtocolName, name))
             return &protocols[i];
     return NULL;
 }
 
-unsigned nm_engine_protocol_count(void) { return nprotocols; }
+unsigned nm_engine_protocol_count(void) { return nprot_now(); }
 
 struct nm_protocol *nm_engine_protocol_at(unsigned i)
 {
-    return i < nprotocols && protocols[i].magic == NM_PROTOCOL_MAGIC ? &protocols[i] : NULL;
+    return i < nprot_now() && protocols[i].magic == NM_PROTOCOL_MAGIC ? &protocols[i] : NULL;
 }
 
 const PROTOCOLTABLE *nm_engine_protocol_table(void)
@@ -121,7 +133,7 @@ PROPERTYINFO *nm_engine_property(HPROPERTY h, struct nm_protocol **owner)
     unsigned proto = (v >> 16) & 0xff, idx = v & 0xffff;
     struct nm_protocol *p;
 
-    if ((v >> 24) != PROP_TAG || proto >= nprotocols) return NULL;
+    if ((v >> 24) != PROP_TAG || proto >= nprot_now()) return NULL;
     p = &protocols[proto];
     if (p->magic != NM_PROTOCOL_MAGIC || idx >= p->nprops) return NULL;
     if (owner) *owner = p;
@@ -183,19 +195,208 @@ HPROTOCOL WINAPI CreateProtocol(LPSTR ProtocolName, LPENTRYPOINTS lpEntryPoints,
         || nm_engine_in_copy(&ep, lpEntryPoints, cbEntryPoints < sizeof(ep) ? cbEntryPoints : sizeof(ep)))
         return NULL;
     name[len] = 0;
-    if (nprotocols >= NM_MAX_PROTOCOLS || nm_engine_protocol_by_name(name) ||
-        !ep.RecognizeFrame || !ep.AttachProperties)
+    if (!ep.RecognizeFrame || !ep.AttachProperties) return NULL;
+    /* A plug-in's DllMain (under the loader lock) may run while another thread reads the
+     * registries: the slot is complete before the count publishes it. */
+    spin_lock(&reg_lock);
+    if (nprotocols >= NM_MAX_PROTOCOLS || nm_engine_protocol_by_name(name)) {
+        spin_unlock(&reg_lock);
         return NULL;
+    }
     p = &protocols[nprotocols];
     memset(p, 0, sizeof(*p));
     p->index = nprotocols;
     p->info.ProtocolID = nprotocols + 1;
     memcpy(p->info.ProtocolName, name, len + 1);
     p->ep = ep;
+    p->plugin = creating_plugin;
     p->magic = NM_PROTOCOL_MAGIC;
-    protocol_table.hProtocol[protocol_table.nProtocols++] = (HPROTOCOL)p;
-    nprotocols++;
+    protocol_table.hProtocol[protocol_table.nProtocols] = (HPROTOCOL)p;
+    __atomic_store_n(&protocol_table.nProtocols, protocol_table.nProtocols + 1, __ATOMIC_RELEASE);
+    __atomic_store_n(&nprotocols, nprotocols + 1, __ATOMIC_RELEASE);
+    spin_unlock(&reg_lock);
     return (HPROTOCOL)p;
+}
+
+/* ---- plug-ins: marking, guarded calls, disabling ------------------------------------ */
+void nm_engine_plugin_begin(uint32_t plugin)
+{
+    nm_engine_init();                  /* the built-ins first: they are never plug-ins */
+    spin_lock(&reg_lock);
+    creating_plugin = plugin;
+    spin_unlock(&reg_lock);
+}
+
+unsigned nm_engine_plugin_end(void)
+{
+    unsigned i, n = 0, all = nprot_now();
+
+    spin_lock(&reg_lock);
+    for (i = 0; i < all; i++)
+        if (creating_plugin && protocols[i].plugin == creating_plugin) n++;
+    creating_plugin = 0;
+    spin_unlock(&reg_lock);
+    return n;
+}
+
+void nm_engine_set_call_hook(nm_engine_call_hook hook) { call_hook = hook; }
+void nm_engine_set_disable_hook(nm_engine_disable_hook hook) { disable_hook = hook; }
+
+void nm_engine_entry_call(struct nm_entry_call *c)
+{
+    struct nm_protocol *p = c->proto;
+    HPROTOCOL h = (HPROTOCOL)p;
+
+    c->ret = NULL;
+    switch (c->entry) {
+    case NM_ENTRY_REGISTER: if (p->ep.Register) p->ep.Register(h); break;
+    case NM_ENTRY_DEREGISTER: if (p->ep.Deregister) p->ep.Deregister(h); break;
+    case NM_ENTRY_RECOGNIZE:
+        c->ret = p->ep.RecognizeFrame(c->hf, (ULPBYTE)c->frame, (ULPBYTE)c->data, c->mac, c->left,
+                                      c->prev, c->prevoff, c->status, c->next, c->inst);
+        break;
+    case NM_ENTRY_ATTACH:
+        c->ret = p->ep.AttachProperties(c->hf, (ULPBYTE)c->frame, (ULPBYTE)c->data, c->mac,
+                                        c->left, c->prev, c->prevoff, c->instv);
+        break;
+    case NM_ENTRY_FORMAT:
+        if (p->ep.FormatProperties)
+            p->ep.FormatProperties(c->hf, (ULPBYTE)c->frame, (ULPBYTE)c->data, 1, c->pi);
+        break;
+    default: break;
+    }
+}
+
+/* A plug-in's entry point through the hook; 0, or -1 when it faulted. */
+static int plugin_call(struct nm_entry_call *c)
+{
+    if (call_hook) return call_hook(c);
+    nm_engine_entry_call(c);
+    return 0;
+}
+
+int nm_engine_plugin_format(struct nm_protocol *p, HFRAME hf, const BYTE *frame,
+                            const BYTE *data, LPPROPERTYINST pi, uint32_t frame_number)
+{
+    struct nm_entry_call c = { 0 };
+
+    if (p->disabled) return 1;
+    c.proto = p; c.entry = NM_ENTRY_FORMAT; c.hf = hf; c.frame = frame; c.data = data; c.pi = pi;
+    if (!plugin_call(&c)) return 0;
+    nm_engine_plugin_disable(p, NM_ENTRY_FORMAT, "fault", frame_number);
+    return -1;
+}
+
+/* Distinct frames, counted in capture order: a frame parsed again (a filter's pass, then
+ * the attach) or an earlier one read again is not counted twice. */
+static void count_affected(struct nm_protocol *p, uint32_t frame_number)
+{
+    uint32_t k = frame_number + 1, last = __atomic_load_n(&p->last_affected, __ATOMIC_RELAXED);
+
+    while (k > last)
+        if (__atomic_compare_exchange_n(&p->last_affected, &last, k, 0, __ATOMIC_RELAXED,
+                                        __ATOMIC_RELAXED)) {
+            __atomic_add_fetch(&p->affected, 1, __ATOMIC_RELAXED);
+            break;
+        }
+}
+
+void nm_engine_plugin_disable(struct nm_protocol *p, int entry, const char *why,
+                              uint32_t frame_number)
+{
+    unsigned i, n = nprot_now();
+    int first = 0;
+
+    if (!p || !p->plugin) return;
+    spin_lock(&reg_lock);
+    for (i = 0; i < n; i++)
+        if (protocols[i].plugin == p->plugin && !protocols[i].disabled) {
+            protocols[i].disabled = 1;
+            first = 1;
+        }
+    spin_unlock(&reg_lock);
+    count_affected(p, frame_number);
+    if (first && disable_hook) disable_hook(p->plugin, entry, why, frame_number);
+}
+
+/* ---- hand-off sets ---------------------------------------------------------------------- */
+static struct nm_handoff {
+    char set[64];
+    char proto[16];
+    DWORD value, data;
+    int has_data;
+} handoffs[NM_MAX_HANDOFFS];
+static unsigned nhandoffs;
+
+int nm_engine_handoff_add(const char *set, DWORD value, const char *protocol, int has_data,
+                          DWORD data)
+{
+    struct nm_handoff *h;
+    unsigned i;
+
+    if (!set || !protocol || strlen(set) >= sizeof(h->set) || !*protocol ||
+        strlen(protocol) >= sizeof(h->proto))
+        return -1;
+    spin_lock(&reg_lock);
+    for (i = 0; i < nhandoffs; i++)          /* the same value again: the later one wins */
+        if (handoffs[i].value == value && !ascii_casecmp(handoffs[i].set, set)) break;
+    if (i == NM_MAX_HANDOFFS) {
+        spin_unlock(&reg_lock);
+        return -1;
+    }
+    h = &handoffs[i];
+    if (i == nhandoffs) {
+        memset(h, 0, sizeof(*h));
+        strcpy(h->set, set);
+        h->value = value;
+    }
+    strcpy(h->proto, protocol);
+    h->has_data = has_data;
+    h->data = data;
+    if (i == nhandoffs) __atomic_store_n(&nhandoffs, nhandoffs + 1, __ATOMIC_RELEASE);
+    spin_unlock(&reg_lock);
+    return 0;
+}
+
+HPROTOCOL nm_engine_handoff_lookup(const char *set, DWORD value, DWORD_PTR *inst)
+{
+    unsigned i, n = __atomic_load_n(&nhandoffs, __ATOMIC_ACQUIRE);
+    struct nm_protocol *p;
+
+    for (i = 0; i < n; i++) {
+        if (handoffs[i].value != value || ascii_casecmp(handoffs[i].set, set)) continue;
+        if (!(p = nm_engine_protocol_by_name(handoffs[i].proto))) return NULL;
+        if (inst && handoffs[i].has_data) *inst = handoffs[i].data;
+        return (HPROTOCOL)p;
+    }
+    return NULL;
+}
+
+HPROTOCOL nm_engine_handoff_ports(const char *set, DWORD sport, DWORD dport, DWORD_PTR *inst)
+{
+    HPROTOCOL h;
+
+    if (!__atomic_load_n(&nhandoffs, __ATOMIC_ACQUIRE)) return NULL;   /* the usual case */
+    *inst = 0;
+    if ((h = nm_engine_handoff_lookup(set, sport, inst))) return h;
+    return nm_engine_handoff_lookup(set, dport, inst);
+}
+
+int nm_engine_handoff_entry(const char *set, unsigned index, DWORD *value, const char **protocol,
+                            int *has_data, DWORD *data)
+{
+    unsigned i, n = __atomic_load_n(&nhandoffs, __ATOMIC_ACQUIRE);
+
+    for (i = 0; i < n; i++) {
+        if (ascii_casecmp(handoffs[i].set, set)) continue;
+        if (index--) continue;
+        *value = handoffs[i].value;
+        *protocol = handoffs[i].proto;
+        *has_data = handoffs[i].has_data;
+        *data = handoffs[i].data;
+        return 0;
+    }
+    return -1;
 }
 
 /* The slot stays (handles into it are checked against the magic); it is never reused. */
@@ -205,7 +406,13 @@ VOID WINAPI DestroyProtocol(HPROTOCOL hProtocol)
     DWORD i, j;
 
     if (!p) return;
-    if (p->registered && p->ep.Deregister) p->ep.Deregister(hProtocol);
+    if (p->registered && p->ep.Deregister) {
+        struct nm_entry_call c = { 0 };
+        c.proto = p;
+        c.entry = NM_ENTRY_DEREGISTER;
+        if (p->plugin) plugin_call(&c);
+        else nm_engine_entry_call(&c);
+    }
     p->magic = 0;
     for (i = j = 0; i < protocol_table.nProtocols; i++)
         if (protocol_table.hProtocol[i] != hProtocol)
@@ -403,10 +610,21 @@ static BOOL attach(HFRAME hFrame, HPROPERTY hProperty, DWORD Length, ULPVOID lpD
                    DWORD ExLength, ULPVOID lpExData, DWORD HelpID, DWORD Level, DWORD IFlags)
 {
     struct nm_ptable *t = building_table(hFrame);
-    PROPERTYINFO *info = nm_engine_property(hProperty, NULL);
+    struct nm_protocol *owner = NULL;
+    PROPERTYINFO *info = nm_engine_property(hProperty, &owner);
     PROPERTYINST *pi, v;
 
-    if (!t || !info || Level > 15 || Length > 0xfffe || HelpID > 0xfff) return FALSE;
+    if (!t) return FALSE;
+    if (t->attaching_plugin && owner != t->attaching_plugin) {   /* not its own: garbage */
+        t->bad_attach = 1;
+        return FALSE;
+    }
+    if (!info || Level > 15 || Length > 0xfffe || HelpID > 0xfff) return FALSE;
+    /* A plug-in's data must lie in the frame: experts read it without a guard. */
+    if (t->attaching_plugin && Length &&
+        ((const BYTE *)lpData < t->frame || (const BYTE *)lpData > t->frame + t->caplen ||
+         Length > (DWORD)(t->frame + t->caplen - (const BYTE *)lpData)))
+        return FALSE;
     v.lpPropertyInfo = info;
     v.szPropertyText = NULL;
     v.Level = Level;
@@ -562,9 +780,32 @@ void nm_engine_table_parse(struct nm_ptable *t, int attach_props)
         DWORD status = PROTOCOL_STATUS_NOT_RECOGNIZED;
         HPROTOCOL next = NULL;
         DWORD_PTR in = inst;
-        LPBYTE ret = p->ep.RecognizeFrame(hf, (ULPBYTE)frame, (ULPBYTE)frame + off, mac,
-                                          caplen - off, (HPROTOCOL)prev, prev_off, &status,
-                                          &next, &inst);
+        LPBYTE ret;
+
+        if (p->plugin) {                          /* untrusted: guarded and checked */
+            struct nm_entry_call c = { 0 };
+            const char *bad = NULL;
+            if (p->disabled) { count_affected(p, t->frame_number); break; }
+            c.proto = p; c.entry = NM_ENTRY_RECOGNIZE; c.hf = hf; c.frame = frame;
+            c.data = frame + off; c.mac = mac; c.left = caplen - off; c.prev = (HPROTOCOL)prev;
+            c.prevoff = prev_off; c.status = &status; c.next = &next; c.inst = &inst;
+            if (plugin_call(&c)) bad = "fault";
+            else if (status > PROTOCOL_STATUS_NEXT_PROTOCOL) bad = "a status that is none of the four";
+            else if (status == PROTOCOL_STATUS_NEXT_PROTOCOL &&
+                     (!c.ret || c.ret < frame + off || c.ret > frame + caplen))
+                bad = "an offset outside the frame";
+            else if (status == PROTOCOL_STATUS_NEXT_PROTOCOL && !nm_engine_protocol(next))
+                bad = "NEXT_PROTOCOL with no protocol of the engine's";
+            if (bad) {
+                nm_engine_plugin_disable(p, NM_ENTRY_RECOGNIZE, bad, t->frame_number);
+                break;
+            }
+            ret = c.ret;
+        } else {
+            ret = p->ep.RecognizeFrame(hf, (ULPBYTE)frame, (ULPBYTE)frame + off, mac,
+                                       caplen - off, (HPROTOCOL)prev, prev_off, &status,
+                                       &next, &inst);
+        }
         if (status == PROTOCOL_STATUS_NOT_RECOGNIZED) break;
         t->prot[t->nprot].proto = p;
         t->prot[t->nprot].offset = off;
@@ -582,10 +823,33 @@ void nm_engine_table_parse(struct nm_ptable *t, int attach_props)
             struct nm_frame_proto *fp = &t->prot[i];
             size_t first = t->ninsts;
             t->cur_prot = i;
-            fp->proto->ep.AttachProperties(hf, (ULPBYTE)frame, (ULPBYTE)frame + fp->offset, mac,
-                                           caplen - fp->offset,
-                                           i ? (HPROTOCOL)t->prot[i - 1].proto : NULL,
-                                           i ? t->prot[i - 1].offset : 0, fp->instdata);
+            if (fp->proto->plugin) {
+                struct nm_entry_call c = { 0 };
+                int faulted = 0;
+                if (!fp->proto->disabled) {
+                    c.proto = fp->proto; c.entry = NM_ENTRY_ATTACH; c.hf = hf; c.frame = frame;
+                    c.data = frame + fp->offset; c.mac = mac; c.left = caplen - fp->offset;
+                    c.prev = i ? (HPROTOCOL)t->prot[i - 1].proto : NULL;
+                    c.prevoff = i ? t->prot[i - 1].offset : 0; c.instv = fp->instdata;
+                    t->attaching_plugin = fp->proto;
+                    t->bad_attach = 0;
+                    faulted = plugin_call(&c);
+                    t->attaching_plugin = NULL;
+                    if (faulted || t->bad_attach)
+                        nm_engine_plugin_disable(fp->proto, NM_ENTRY_ATTACH,
+                                                 faulted ? "fault" : "an attach of a property it does not own",
+                                                 t->frame_number);
+                }
+                if (fp->proto->disabled) {        /* none of its instances stay */
+                    count_affected(fp->proto, t->frame_number);
+                    t->ninsts = first;
+                }
+            } else {
+                fp->proto->ep.AttachProperties(hf, (ULPBYTE)frame, (ULPBYTE)frame + fp->offset, mac,
+                                               caplen - fp->offset,
+                                               i ? (HPROTOCOL)t->prot[i - 1].proto : NULL,
+                                               i ? t->prot[i - 1].offset : 0, fp->instdata);
+            }
             t->ptable->PropertyInstTable[i].nPropertyInstIndex = (WORD)first;
             t->ptable->PropertyInstTable[i].nPropertyInsts = (WORD)(t->ninsts - first);
         }

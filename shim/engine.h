@@ -5,7 +5,12 @@
  *
  * Portable C: no Win32 here (nmparse.h), so the engine and the built-in parsers can be
  * fuzzed natively. State lives in memory of the engine's own (malloc), never in an
- * expert heap. Registries are filled once (nm_engine_init) and read-only afterwards.
+ * expert heap. Registries are filled by nm_engine_init (the built-ins) and by plug-in
+ * parser DLLs loaded before any expert runs (shim/plugin.c): a protocol slot is written
+ * whole before the count that publishes it (release/acquire), so parse-time reads take
+ * no lock. A plug-in protocol's entry points run through the call hook (a guarded call in
+ * nmapi.dll, a plain one in the native build); a plug-in that faults or answers garbage
+ * is disabled for the rest of the run (nm_engine_plugin_disable).
  *
  * Handles: an HPROTOCOL is the address of an engine protocol slot, an HPROPERTY a
  * cookie (tag, protocol, index), an HFRAME a cookie (slot, generation) of a frame table.
@@ -32,7 +37,69 @@ struct nm_protocol {
     DWORD db_cap;
     DWORD nprops;                      /* live properties (= the database's nProperties) */
     int registered;
+    uint32_t plugin;                   /* 0: built-in; else the plug-in DLL's id (plugin.c) */
+    volatile int disabled;             /* a plug-in disabled for the rest of the run */
+    uint32_t affected;                 /* frames where it faulted or was skipped disabled */
+    uint32_t last_affected;            /* highest frame number + 1 counted (atomics) */
 };
+
+/* One call into a plug-in protocol's RecognizeFrame or AttachProperties (the call hook). */
+enum { NM_ENTRY_REGISTER, NM_ENTRY_DEREGISTER, NM_ENTRY_RECOGNIZE, NM_ENTRY_ATTACH,
+       NM_ENTRY_FORMAT };
+struct nm_entry_call {
+    struct nm_protocol *proto;
+    int entry;                         /* NM_ENTRY_* */
+    HFRAME hf;
+    const BYTE *frame, *data;
+    DWORD mac, left;
+    HPROTOCOL prev;
+    DWORD prevoff;
+    DWORD *status;                     /* RecognizeFrame's out-parameters */
+    HPROTOCOL *next;
+    DWORD_PTR *inst;
+    DWORD_PTR instv;                   /* AttachProperties' instance data */
+    LPPROPERTYINST pi;                 /* FormatProperties: the one instance to format */
+    LPBYTE ret;                        /* what the entry point returned */
+};
+/* Runs c (c->ret set); 0, or -1 when the entry point faulted (the hook keeps the fault
+ * record for the report). NULL: plain calls (the native build, the built-ins). */
+typedef int (*nm_engine_call_hook)(struct nm_entry_call *c);
+void nm_engine_set_call_hook(nm_engine_call_hook hook);
+/* Plain call of c's entry point (what the hook wraps). */
+void nm_engine_entry_call(struct nm_entry_call *c);
+/* Told when a plug-in is disabled: its id, the entry point and why ("fault" or what the
+ * garbage was); the hook side keeps it for the report. */
+typedef void (*nm_engine_disable_hook)(uint32_t plugin, int entry, const char *why,
+                                       uint32_t frame_number);
+void nm_engine_set_disable_hook(nm_engine_disable_hook hook);
+/* Disables every protocol of p's plug-in (once; a built-in is never disabled). */
+void nm_engine_plugin_disable(struct nm_protocol *p, int entry, const char *why,
+                              uint32_t frame_number);
+/* A plug-in protocol's FormatProperties on one instance (GetPropertyText, proptext.c),
+ * through the call hook: 0; -1 when it faulted (the plug-in is disabled then); 1 when the
+ * plug-in is disabled already (not called). */
+int nm_engine_plugin_format(struct nm_protocol *p, HFRAME hf, const BYTE *frame,
+                            const BYTE *data, LPPROPERTYINST pi, uint32_t frame_number);
+/* CreateProtocol between begin and end marks the new protocols as plug-in id's
+ * (DllMain's, under the loader lock); end returns how many were created. */
+void nm_engine_plugin_begin(uint32_t plugin);
+unsigned nm_engine_plugin_end(void);
+
+/* Hand-off sets (docs/netmon-sdk-help.md §3.2-§3.3): named sets ("TCP_HandoffSet") of
+ * value -> protocol name [+ instance data], filled from PF_PARSERDLLINFO and INI files
+ * before experts run. lookup gives the enabled protocol handed value in set (instance data
+ * through *inst when the entry has one), NULL when none. add: 0, or -1 when full. */
+#define NM_MAX_HANDOFFS 1024
+int nm_engine_handoff_add(const char *set, DWORD value, const char *protocol,
+                          int has_data, DWORD data);
+HPROTOCOL nm_engine_handoff_lookup(const char *set, DWORD value, DWORD_PTR *inst);
+/* TCP's and UDP's hand-off (the "TCP_HandoffSet" / "UDP_HandoffSet" sets): the source
+ * port's entry first, then the destination port's; *inst gets the entry's instance data
+ * or 0 when one is found, is untouched otherwise. */
+HPROTOCOL nm_engine_handoff_ports(const char *set, DWORD sport, DWORD dport, DWORD_PTR *inst);
+/* The index-th entry of set (for CreateHandoffTable); 0, or -1 past the end. */
+int nm_engine_handoff_entry(const char *set, unsigned index, DWORD *value, const char **protocol,
+                            int *has_data, DWORD *data);
 
 /* The recognized protocols of one frame, in frame order. */
 struct nm_frame_proto {
@@ -68,6 +135,8 @@ struct nm_ptable {
     PROPERTYTABLE *ptable;             /* header + NM_MAX_FRAME_PROTOCOLS inst tables */
     RECOGNIZEDATATABLE *rtable;        /* header + NM_MAX_FRAME_PROTOCOLS entries */
     int overflow;                      /* some attach was refused (limits, memory) */
+    struct nm_protocol *attaching_plugin; /* the plug-in protocol whose AttachProperties runs */
+    int bad_attach;                    /* it attached a property it does not own */
 };
 
 /* Creates the built-in protocols and registers every protocol; idempotent, thread-safe. */

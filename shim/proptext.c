@@ -105,6 +105,8 @@ LPSTR WINAPI GetPropertyText(HFRAME hFrame, LPPROPERTYINST lpPI, LPSTR szBuffer,
 {
     struct nm_ptable *t;
     struct format_call c = { NULL, hFrame, NULL, NULL, NULL };
+    struct nm_protocol *plugin = NULL;     /* a plug-in's: through the engine's call hook */
+    uint32_t frame_number = 0;
     struct nm_fault_record rec;
     PROPERTYINST pi;
     const char *err = NULL, *text;
@@ -131,6 +133,8 @@ LPSTR WINAPI GetPropertyText(HFRAME hFrame, LPPROPERTYINST lpPI, LPSTR szBuffer,
             c.fn = t->prot[k].proto->ep.FormatProperties;
             c.frame = (ULPBYTE)t->frame;
             c.data = (ULPBYTE)t->frame + t->prot[k].offset;
+            if (t->prot[k].proto->plugin) plugin = t->prot[k].proto;
+            frame_number = t->frame_number;
         }
         nm_engine_table_unlock(t);
         size = nm_fmt_capacity(pi.lpPropertyInfo) + 1;
@@ -143,7 +147,14 @@ LPSTR WINAPI GetPropertyText(HFRAME hFrame, LPPROPERTYINST lpPI, LPSTR szBuffer,
         return NULL;
     }
     pi.szPropertyText = buf;
-    if (c.fn) {
+    if (c.fn && plugin) {
+        /* untrusted (README "Loading parsers"): a fault disables the parser */
+        if (nm_engine_plugin_format(plugin, hFrame, c.frame, c.data, &pi, frame_number)) {
+            WARN("(%p, %p): plug-in FormatProperties faulted or is disabled\n", (void *)hFrame, (void *)lpPI);
+            free(buf);
+            return NULL;
+        }
+    } else if (c.fn) {
         c.pi = &pi;
         if (nm_guard_call(format_fn, &c, &rec) != NM_GUARD_OK) {
             WARN("(%p, %p): FormatProperties faulted (%#lx)\n", (void *)hFrame, (void *)lpPI, rec.code);

@@ -34,60 +34,6 @@ VOID __cdecl SetMaxAmountOfProtocols(DWORD nMaxProtocols);
 DWORD WINAPI UnlockFramePropertyTable(HFRAME hFrame);
 DWORD WINAPI UnlockFrameText(HFRAME hFrame);
 
-/* CCHeapAlloc (nmapi.@) */
-LPVOID WINAPI CCHeapAlloc(DWORD dwBytes,WINBOOL bZeroInit)
-{
-    NM_STUB();
-    return NULL;
-}
-
-/* CCHeapFree (nmapi.@) */
-WINBOOL WINAPI CCHeapFree(LPVOID lpMem)
-{
-    NM_STUB();
-    return FALSE;
-}
-
-/* CCHeapReAlloc (nmapi.@) */
-LPVOID WINAPI CCHeapReAlloc(LPVOID lpMem,DWORD dwBytes,WINBOOL bZeroInit)
-{
-    NM_STUB();
-    return NULL;
-}
-
-/* CCHeapSize (nmapi.@) */
-SIZE_T WINAPI CCHeapSize(LPVOID lpMem)
-{
-    NM_STUB();
-    return 0;
-}
-
-/* CreateHandoffTable (nmapi.@) */
-DWORD WINAPI CreateHandoffTable(LPSTR secName,LPSTR iniFile,LPHANDOFFTABLE *hTable,DWORD nMaxProtocolEntries,DWORD base)
-{
-    NM_STUB();
-    return 0;
-}
-
-/* DestroyHandoffTable (nmapi.@) */
-VOID WINAPI DestroyHandoffTable(LPHANDOFFTABLE hTable)
-{
-    NM_STUB();
-}
-
-/* GetCCInstPtr (nmapi.@) */
-LPVOID WINAPI GetCCInstPtr(VOID)
-{
-    NM_STUB();
-    return NULL;
-}
-
-/* SetCCInstPtr (nmapi.@) */
-VOID WINAPI SetCCInstPtr(LPVOID lpCurCaptureInst)
-{
-    NM_STUB();
-}
-
 /* AddressToString (nmapi.@) */
 LPSTR WINAPI AddressToString(LPSTR string,BYTE *lpAddress)
 {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include "test_util.h"
 #include "engine.h"
+#include "handoff.h"
 
 static int init(void) { nm_engine_init(); return 0; }
 
@@ -365,11 +366,230 @@ static void test_engine_fuzz_regressions(void)
     CHECK(files >= 4);
 }
 
+/* ---- plug-in protocols (shim/plugin.c's side of the engine: engine.h) --------------- */
+static HPROTOCOL plug_self, plug_att;
+static PROPERTYINFO plug_props[1] = {
+    { 0, 0, (LPSTR)"Byte", (LPSTR)"test", PROP_TYPE_BYTE, PROP_QUAL_NONE, { NULL }, 80, NULL },
+};
+
+static LPBYTE WINAPI plug_self_recognize(HFRAME f, ULPBYTE a, ULPBYTE p, DWORD c, DWORD left,
+                                         HPROTOCOL e, DWORD g, LPDWORD st, LPHPROTOCOL n, PDWORD_PTR i)
+{
+    if (!left) { *st = PROTOCOL_STATUS_CLAIMED; return NULL; }
+    *st = PROTOCOL_STATUS_NEXT_PROTOCOL;            /* itself again, one byte on */
+    *n = plug_self;
+    return p + 1;
+}
+static LPBYTE WINAPI plug_bad_recognize(HFRAME f, ULPBYTE a, ULPBYTE p, DWORD c, DWORD left,
+                                        HPROTOCOL e, DWORD g, LPDWORD st, LPHPROTOCOL n, PDWORD_PTR i)
+{
+    *st = PROTOCOL_STATUS_NEXT_PROTOCOL;            /* garbage: far past the frame */
+    *n = plug_self;
+    return p + 100000;
+}
+static LPBYTE WINAPI plug_claim(HFRAME f, ULPBYTE a, ULPBYTE p, DWORD c, DWORD left,
+                                HPROTOCOL e, DWORD g, LPDWORD st, LPHPROTOCOL n, PDWORD_PTR i)
+{
+    *st = PROTOCOL_STATUS_CLAIMED;
+    return NULL;
+}
+static LPBYTE WINAPI plug_att_attach(HFRAME f, ULPBYTE a, ULPBYTE p, DWORD c, DWORD d,
+                                     HPROTOCOL e, DWORD g, DWORD_PTR i)
+{
+    AttachPropertyInstance(f, plug_props[0].hProperty, 1, p, 0, 0, 0);       /* its own */
+    AttachPropertyInstance(f, prop("UDP", "Source Port"), 2, p, 0, 0, 0);   /* not its own */
+    return NULL;
+}
+static VOID WINAPI plug_att_register(HPROTOCOL h)
+{
+    CreatePropertyDatabase(h, 1);
+    AddProperty(h, &plug_props[0]);
+}
+
+/* dns_frame with UDP destination port `port` (the plug-ins' hand-off), frame number n */
+static struct nm_ptable *parse_port(WORD port, uint32_t n, HFRAME *hf)
+{
+    static BYTE frame[sizeof(dns_frame)];
+    static struct nm_ptable *t;
+    struct nm_ptable *l;
+
+    memcpy(frame, dns_frame, sizeof(frame));
+    frame[36] = (BYTE)(port >> 8);
+    frame[37] = (BYTE)port;
+    if (!t) t = nm_engine_table_acquire();
+    *hf = nm_engine_table_load(t, frame, sizeof(frame), 1, n);
+    if ((l = nm_engine_table_lock(*hf))) {
+        nm_engine_table_parse(l, 1);
+        nm_engine_table_unlock(l);
+    }
+    return t;
+}
+
+static void test_engine_plugins(void)
+{
+    ENTRYPOINTS self = { NULL, NULL, plug_self_recognize, t_attach, NULL };
+    ENTRYPOINTS bad = { NULL, NULL, plug_bad_recognize, t_attach, NULL };
+    ENTRYPOINTS att = { plug_att_register, NULL, plug_claim, plug_att_attach, NULL };
+    struct nm_protocol *ps, *pb, *pa;
+    struct nm_ptable *t;
+    HPROTOCOL h;
+    DWORD_PTR inst = 5;
+    HFRAME hf;
+    unsigned i;
+
+    nm_engine_plugin_begin(901);
+    plug_self = CreateProtocol((LPSTR)"PLUGSELF", &self, sizeof(self));
+    CHECK_EQ_U(nm_engine_plugin_end(), 1);
+    nm_engine_plugin_begin(902);
+    h = CreateProtocol((LPSTR)"PLUGBAD", &bad, sizeof(bad));
+    CHECK_EQ_U(nm_engine_plugin_end(), 1);
+    nm_engine_plugin_begin(903);
+    plug_att = CreateProtocol((LPSTR)"PLUGATT", &att, sizeof(att));
+    CHECK_EQ_U(nm_engine_plugin_end(), 1);
+    ps = nm_engine_protocol(plug_self);
+    pb = nm_engine_protocol(h);
+    pa = nm_engine_protocol(plug_att);
+    CHECK(ps && pb && pa);
+    if (!ps || !pb || !pa) return;
+    CHECK_EQ_U(ps->plugin, 901);
+    CHECK_EQ_U(nm_engine_protocol_by_name("UDP")->plugin, 0);       /* built-ins stay built-in */
+    plug_att_register(plug_att);
+
+    /* hand-off sets: case-insensitive names, the later entry for a value wins */
+    CHECK_EQ_U(nm_engine_handoff_add("udp_handoffset", 31001, "PLUGBAD", 0, 0), 0);
+    CHECK_EQ_U(nm_engine_handoff_add("UDP_HandoffSet", 31001, "PLUGSELF", 0, 0), 0);
+    CHECK_EQ_U(nm_engine_handoff_add("UDP_HandoffSet", 31002, "PLUGBAD", 0, 0), 0);
+    CHECK_EQ_U(nm_engine_handoff_add("UDP_HandoffSet", 31003, "PLUGATT", 1, 1001), 0);
+    CHECK(nm_engine_handoff_add("UDP_HandoffSet", 1, "A_NAME_TOO_LONG_16", 0, 0) == -1);
+    CHECK_EQ_PTR(nm_engine_handoff_lookup("UDP_HANDOFFSET", 31001, NULL), plug_self);
+    CHECK_EQ_PTR(nm_engine_handoff_lookup("TCP_HandoffSet", 31001, NULL), NULL);
+    CHECK_EQ_PTR(nm_engine_handoff_lookup("UDP_HandoffSet", 31003, &inst), plug_att);
+    CHECK_EQ_U(inst, 1001);
+
+    /* a protocol following itself: bounded by NM_MAX_FRAME_PROTOCOLS, offsets rising */
+    t = parse_port(31001, 1, &hf);
+    CHECK_EQ_U(t->nprot, NM_MAX_FRAME_PROTOCOLS);
+    CHECK_EQ_PTR(t->prot[2].proto, nm_engine_protocol_by_name("UDP"));
+    CHECK_EQ_PTR(t->prot[3].proto, ps);
+    CHECK_EQ_U(t->prot[3].offset, 42);
+    for (i = 4; i < t->nprot; i++) CHECK_EQ_U(t->prot[i].offset, t->prot[i - 1].offset + 1);
+    CHECK(!ps->disabled);
+
+    /* an offset past the frame: disabled, the frame keeps ETHERNET IP UDP; counted once a frame */
+    t = parse_port(31002, 2, &hf);
+    CHECK(pb->disabled);
+    CHECK_EQ_U(t->nprot, 3);
+    CHECK(nm_engine_find(t, prop("UDP", "Source Port"), NULL, 1) != NULL);
+    CHECK_EQ_U(pb->affected, 1);
+    parse_port(31002, 2, &hf);                      /* the same frame again: not counted */
+    t = parse_port(31002, 3, &hf);                  /* skipped, disabled */
+    CHECK_EQ_U(t->nprot, 3);
+    CHECK_EQ_U(pb->affected, 2);
+    CHECK(!ps->disabled && !pa->disabled);          /* other plug-ins untouched */
+
+    /* an attach of a property it does not own: disabled, its instances gone, UDP's stay */
+    t = parse_port(31003, 4, &hf);
+    CHECK(pa->disabled);
+    CHECK(nm_engine_find(t, plug_props[0].hProperty, NULL, 1) == NULL);
+    CHECK(nm_engine_find(t, prop("UDP", "Source Port"), NULL, 1) != NULL);
+    CHECK_EQ_U(t->prot[3].instdata, 1001);          /* the hand-off's instance data */
+    CHECK_EQ_U(pa->affected, 1);
+}
+
+/* CreateHandoffTable / GetProtocolFromTable / DestroyHandoffTable over the engine's sets
+ * and an INI file; nm_handoff_parse's errors name the line. */
+static void test_engine_handoff_tables(void)
+{
+    char dir[MAX_PATH], ini[MAX_PATH], err[MAX_PATH + 200];
+    LPHANDOFFTABLE tab = (LPHANDOFFTABLE)(ULONG_PTR)0x1234;
+    HPROTOCOL self = GetProtocolFromName((LPSTR)"PLUGSELF"), bad = GetProtocolFromName((LPSTR)"PLUGBAD");
+    DWORD_PTR inst = 0;
+    HANDOFFTABLE fake;
+    FILE *f;
+
+    CHECK(self && bad);
+    CHECK_EQ_U(nm_engine_handoff_add("TESTSET", 5, "PLUGSELF", 1, 77), 0);
+    CHECK_EQ_U(nm_engine_handoff_add("TESTSET", 6, "NOBODY", 0, 0), 0);
+    CHECK_EQ_U(CreateHandoffTable((LPSTR)"TESTSET", NULL, &tab, 10, 10), 1);   /* NOBODY left out */
+    CHECK_EQ_PTR(GetProtocolFromTable(tab, 5, &inst), self);
+    CHECK_EQ_U(inst, 77);
+    CHECK_EQ_PTR(GetProtocolFromTable(tab, 6, &inst), NULL);
+    DestroyHandoffTable(tab);
+    memset(&fake, 0, sizeof(fake));
+    DestroyHandoffTable(&fake);                     /* not ours: ignored */
+    CHECK_EQ_U(CreateHandoffTable((LPSTR)"NOSUCHSET", NULL, &tab, 10, 10), 0);
+    CHECK_EQ_U(CreateHandoffTable((LPSTR)"TESTSET", NULL, NULL, 10, 10), 0);
+
+    GetTempPathA(sizeof(dir), dir);
+    snprintf(ini, sizeof(ini), "%snmshim_test_handoff.ini", dir);
+    if (!(f = fopen(ini, "wb"))) { CHECK_MSG(0, "cannot write %s", ini); return; }
+    fputs("; comment\r\n[Other]\r\nnot = a hand-off\r\n[TESTSET2]\r\n10 = PLUGSELF, 3\r\n0x10 = PLUGBAD\r\n", f);
+    fclose(f);
+    tab = NULL;
+    CHECK_EQ_U(CreateHandoffTable((LPSTR)"TESTSET2", ini, &tab, 10, 10), 2);
+    CHECK_EQ_PTR(GetProtocolFromTable(tab, 10, &inst), self);
+    CHECK_EQ_U(inst, 3);
+    CHECK_EQ_PTR(GetProtocolFromTable(tab, 16, NULL), bad);
+    DestroyHandoffTable(tab);
+    tab = NULL;
+    CHECK_EQ_U(CreateHandoffTable((LPSTR)"TESTSET2", ini, &tab, 1, 10), 1);    /* nMax cuts */
+    DestroyHandoffTable(tab);
+    if (!(f = fopen(ini, "wb"))) return;
+    fputs("[TESTSET3]\n10 = PLUGSELF\n12 = bad-name\n", f);
+    fclose(f);
+    CHECK_EQ_U(CreateHandoffTable((LPSTR)"TESTSET3", ini, &tab, 10, 10), 0);   /* a bad file */
+    err[0] = 0;
+    CHECK(nm_handoff_load_ini(ini, "TESTSET3", err, sizeof(err)) == -1);
+    CHECK_MSG(strstr(err, "line 3: protocol name with a character") != NULL, "error '%s'", err);
+    CHECK_EQ_U(NmShimLoadHandoffIni(ini, err, sizeof(err)), NMERR_SUCCESS);    /* not a *_HandoffSet */
+    {   /* every kind of bad line names its line */
+        static const struct { const char *text, *want; } bad[] = {
+            { "[A_HandoffSet\n", "line 1: a section header must be [NAME]" },
+            { "7 = X\n", NULL },                                          /* outside any section: skipped */
+            { "[A_HandoffSet]\n4294967296 = X\n", "line 2: '4294967296' is not a number" },
+            { "[A_HandoffSet]\n\n0x = X\n", "line 3: '0x' is not a number" },
+            { "[A_HandoffSet]\n7 =\n", "line 2: no protocol name" },
+            { "[A_HandoffSet]\n7 = ABCDEFGHIJKLMNOP\n", "line 2: protocol name longer than 15" },
+            { "[A_HandoffSet]\n7 = X, 12z\n", "line 2: instance data '12z' is not a number" },
+            { "[A_HandoffSet]\n7 X\n", "line 2: expected VALUE = PROTOCOL" },
+        };
+        char line[700];
+        unsigned k;
+        for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+            if (!(f = fopen(ini, "wb"))) break;
+            fputs(bad[k].text, f);
+            fclose(f);
+            err[0] = 0;
+            if (!bad[k].want) { CHECK_EQ_U(nm_handoff_load_ini(ini, NULL, err, sizeof(err)), 0); continue; }
+            CHECK_MSG(nm_handoff_load_ini(ini, NULL, err, sizeof(err)) == -1 && strstr(err, bad[k].want),
+                      "'%s': error '%s', expected '%s'", bad[k].text, err, bad[k].want);
+        }
+        if ((f = fopen(ini, "wb"))) {                      /* a line of 600 characters */
+            memset(line, ' ', sizeof(line));
+            memcpy(line + 600, "\n", 2);
+            fputs("[A_HandoffSet]\n", f);
+            fputs(line, f);
+            fclose(f);
+            CHECK(nm_handoff_load_ini(ini, NULL, err, sizeof(err)) == -1 && strstr(err, "line 2: longer than"));
+        }
+        if ((f = fopen(ini, "wb"))) {                      /* binary */
+            fwrite("[A_HandoffSet]\n\0\n", 1, 17, f);
+            fclose(f);
+            CHECK(nm_handoff_load_ini(ini, NULL, err, sizeof(err)) == -1 && strstr(err, "NUL byte"));
+        }
+    }
+    DeleteFileA(ini);
+    CHECK_EQ_U(NmShimLoadHandoffIni(ini, err, sizeof(err)), NMERR_INVALID_FILE_FORMAT);
+    CHECK_MSG(strstr(err, "cannot open") != NULL, "error '%s'", err);
+}
+
 static const struct nm_test tests[] = {
     NM_TEST(test_engine_names_and_labels),
     NM_TEST(test_engine_dns_frame),
     NM_TEST(test_engine_hostile_frames),
     NM_TEST(test_engine_parser_contract),
+    NM_TEST(test_engine_plugins),
+    NM_TEST(test_engine_handoff_tables),
     NM_TEST(test_engine_fuzz_regressions),
     NM_TEST_END
 };

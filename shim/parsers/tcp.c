@@ -40,6 +40,12 @@ static LPBYTE WINAPI tcp_recognize(HFRAME f, ULPBYTE frame, ULPBYTE p, DWORD mac
 
     if (len < 4) { *status = PROTOCOL_STATUS_NOT_RECOGNIZED; return p; }
     hl = len >= 13 ? (p[12] >> 4) * 4u : 0;
+    /* a loaded parser's port (pWhoHandsOffToMe / INI, engine.h) before the built-in ones */
+    if (hl >= 20 && hl <= len &&
+        (*next = nm_engine_handoff_ports("TCP_HandoffSet", rd16(p), rd16(p + 2), inst))) {
+        *status = PROTOCOL_STATUS_NEXT_PROTOCOL;
+        return p + hl;
+    }
     if (hl < 20 || hl >= len || (rd16(p) != 53 && rd16(p + 2) != 53) ||
         !(*next = nm_engine_builtin("DNS"))) {
         *status = PROTOCOL_STATUS_CLAIMED;

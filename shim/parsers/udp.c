@@ -33,6 +33,11 @@ static LPBYTE WINAPI udp_recognize(HFRAME f, ULPBYTE frame, ULPBYTE p, DWORD mac
     DWORD len = nm_inst_len(*inst, left), end;
 
     if (len < 4) { *status = PROTOCOL_STATUS_NOT_RECOGNIZED; return p; }
+    /* a loaded parser's port (pWhoHandsOffToMe / INI, engine.h) before the built-in ones */
+    if (len >= 8 && (*next = nm_engine_handoff_ports("UDP_HandoffSet", rd16(p), rd16(p + 2), inst))) {
+        *status = PROTOCOL_STATUS_NEXT_PROTOCOL;
+        return p + 8;
+    }
     if (len < 8 || (end = udp_end(p, len)) <= 8 || (!dns_port(rd16(p)) && !dns_port(rd16(p + 2))) ||
         !(*next = nm_engine_builtin("DNS"))) {
         *status = PROTOCOL_STATUS_CLAIMED;
