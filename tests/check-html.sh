@@ -31,18 +31,6 @@ command -v chromium >/dev/null || no_browser "chromium not found (apt-get instal
 command -v timeout >/dev/null || no_browser "timeout (coreutils) not found"
 nm_check_wine
 
-# nmhost NAME EXPECTED_RC ARGS...: nmhost.exe in BIN_DIR, output in $tmp/NAME.*.
-nmhost() {
-    local name=$1 want=$2 rc
-    shift 2
-    checks=$((checks + 1))
-    (cd "$bin" && exec "$run" "$bin/nmhost.exe" "$@") >"$tmp/$name.out" 2>"$tmp/$name.err"
-    rc=$?
-    [ "$rc" = "$want" ] && return 0
-    fail "$name: nmhost $* exited $rc, expected $want"
-    sed 's/^/    stderr: /' "$tmp/$name.err" | head -5
-    return 1
-}
 
 # pycheck NAME ARGS...: tests/check-html.py ARGS, its findings printed on failure.
 pycheck() {

@@ -18,23 +18,6 @@ nm_check_sample
 nm_check_wine
 
 
-# nmhost NAME EXPECTED_RC ARGS...: nmhost.exe in BIN_DIR, stdout/stderr to $tmp/NAME.*,
-# exit status checked; the wall time in seconds is left in $secs.
-nmhost() {
-    local name=$1 want=$2 rc t0
-    shift 2
-    checks=$((checks + 1))
-    t0=$(date +%s)
-    (cd "$bin" && exec "$run" "$bin/nmhost.exe" "$@") >"$tmp/$name.out" 2>"$tmp/$name.err"
-    rc=$?
-    secs=$(( $(date +%s) - t0 ))
-    if [ "$rc" != "$want" ]; then
-        fail "$name: nmhost $* exited $rc, expected $want"
-        sed 's/^/    stderr: /' "$tmp/$name.err" | head -5
-        return 1
-    fi
-    return 0
-}
 
 # jcheck NAME FILE PYTHON: loads FILE as JSON and runs PYTHON with d (the report) and E
 # (experts by dll base name, lower case) bound.

@@ -16,21 +16,6 @@ nm_check_sample
 
 nm_check_wine
 
-# nmhost NAME EXPECTED_RC ARGS...: runs nmhost.exe in BIN_DIR (experts named relative to
-# it), stdout to $tmp/NAME.out, stderr to $tmp/NAME.err, and checks the exit status.
-nmhost() {
-    local name=$1 want=$2 rc
-    shift 2
-    checks=$((checks + 1))
-    (cd "$bin" && exec "$run" "$bin/nmhost.exe" "$@") >"$tmp/$name.out" 2>"$tmp/$name.err"
-    rc=$?
-    if [ "$rc" != "$want" ]; then
-        fail "$name: nmhost $* exited $rc, expected $want"
-        sed 's/^/    stderr: /' "$tmp/$name.err" | head -5
-        return 1
-    fi
-    return 0
-}
 
 # jcheck NAME FILE PYTHON: loads FILE as JSON, validates the documented shape, then runs
 # PYTHON with d (the report) and E (experts by dll base name, lower case) bound.
