@@ -6,7 +6,7 @@
  *     u32 type, u32 length, length bytes of payload
  * all integers little-endian, every string a u32 length (0xffffffff: NULL) and its bytes
  * without NUL. The child writes HELLO, then STAGE marks (and STATUS snapshots while Run
- * runs), then INFO, RESULT, one EVENT per event, and END. Expert code runs in the child
+ * runs), then INFO, RESULT, HISTORY, one EVENT per event, and END. Expert code runs in the child
  * and can write to the pipe too, so the parent trusts nothing: every record is bounded
  * (RECORD_MAX, a child's total CHILD_MAX), every length, count and enum the report
  * relies on is checked against what it must be, and anything else makes that child's
@@ -52,7 +52,8 @@
 
 enum record_type {
     REC_HELLO = 1, REC_STAGE, REC_STATUS, REC_INFO, REC_RESULT, REC_EVENT, REC_END,
-    REC_CRASH                       /* an exception no guard caught: code, address, access */
+    REC_CRASH,                      /* an exception no guard caught: code, address, access */
+    REC_HISTORY                     /* after RESULT: the status history (put_history) */
 };
 
 /* ---- encoding (child) -------------------------------------------------------------- */
@@ -227,6 +228,21 @@ static BOOL get_bytes(rbuf *c, void *out, size_t n)
     return TRUE;
 }
 
+/* REC_HISTORY: u32 count, then per entry kind, ms, call, dropped_before, the status. */
+static void put_history(wbuf *b, const nm_expert_report *e)
+{
+    DWORD i;
+    put_u32(b, e->nhistory);
+    for (i = 0; i < e->nhistory; i++) {
+        const NMSHIM_STATUS_ENTRY *h = &e->history[i];
+        put_u32(b, h->kind);
+        put_u32(b, h->ms);
+        put_u32(b, h->call);
+        put_u32(b, h->dropped_before);
+        put_status(b, &h->status);
+    }
+}
+
 static DWORD get_u32(rbuf *c)
 {
     BYTE x[4];
@@ -331,6 +347,28 @@ static void get_result(rbuf *c, nm_expert_report *e)
     m->cached_blocks = get_u64(c); m->cached_bytes = get_u64(c);
     r->events = get_u32(c);
     r->elapsed_ms = get_u32(c);
+}
+
+/* REC_HISTORY into e (a malloc'd array, as nmhost.c's own); nothing on a bad record. */
+static void get_history(rbuf *c, nm_expert_report *e)
+{
+    DWORD i, n = get_small(c, NMSHIM_HISTORY_MAX + 1), dropped = 0;
+    NMSHIM_STATUS_ENTRY *h = n ? calloc(n, sizeof(*h)) : NULL;
+
+    if (n && !h) { c->bad = TRUE; return; }
+    for (i = 0; i < n && !c->bad; i++) {
+        h[i].kind = get_small(c, NMSHIM_STATUS_FINAL + 1);
+        h[i].ms = get_u32(c);
+        h[i].call = get_u32(c);
+        h[i].dropped_before = get_u32(c);
+        get_status(c, &h[i].status);
+        dropped += h[i].dropped_before;
+    }
+    if (c->bad || c->at != c->len) { free(h); c->bad = TRUE; return; }
+    free(e->history);
+    e->history = h;
+    e->nhistory = n;
+    e->history_dropped = dropped;
 }
 
 #define ALIGN_UP(n) (((n) + 15) & ~(size_t)15)
@@ -623,6 +661,9 @@ void nm_isolate_child_send(const nm_report *r)
     at = begin_record(&b, REC_RESULT);
     put_result(&b, e);
     end_record(&b, at);
+    at = begin_record(&b, REC_HISTORY);
+    put_history(&b, e);
+    end_record(&b, at);
     /* Events one record each, written in batches of about a megabyte. */
     for (i = 0; i < e->nevents; i++) {
         if (!e->events[i]) continue;
@@ -655,7 +696,7 @@ typedef struct iso_child {
     int        stage;
     ULONGLONG  stage_at, started, run_at, end_at;
     BOOL       running, done, hello, got_result, got_end, have_status, killed, crashed;
-    BOOL       crash_seen;
+    BOOL       crash_seen, got_history;
     DWORD      crash_code, crash_access;
     ULONGLONG  crash_address, crash_target, crash_base;
     char       crash_module[64];        /* found by crash_locate; "" = unknown */
@@ -761,6 +802,11 @@ static void child_record(iso_child *c, DWORD type, const BYTE *p, size_t len)
         if (c->got_result) { child_reject(c, "two results"); break; }
         get_result(&r, c->e);
         c->got_result = !r.bad;
+        break;
+    case REC_HISTORY:
+        if (!c->got_result || c->got_history) { child_reject(c, "history out of place"); break; }
+        get_history(&r, c->e);
+        c->got_history = !r.bad;
         break;
     case REC_EVENT:
         if (!c->got_result || c->nev >= c->e->result.events) {
