@@ -1012,14 +1012,17 @@ DWORD nm_expert_result(const struct nm_expert *e, NMSHIM_RESULT *result)
 struct nm_run *nm_expert_history_run(struct nm_expert *e, EXPERTSTATUS *final,
                                      DWORD *elapsed_ms, BOOL *ended)
 {
+    struct nm_run *r;
+
     run_check(e);
     EnterCriticalSection(&e->lock);
-    *ended = e->active && !run_in_progress(e) && e->result.outcome != NMSHIM_PENDING
+    r = e->active;
+    *ended = r && !run_in_progress(e) && e->result.outcome != NMSHIM_PENDING
              && e->result.outcome != NMSHIM_HUNG;
     *final = e->result.status;
     *elapsed_ms = e->result.elapsed_ms;
     LeaveCriticalSection(&e->lock);
-    return e->active;
+    return r;
 }
 
 DWORD nm_expert_event(const struct nm_expert *e, DWORD index, const NMEVENTDATA **event)
