@@ -288,6 +288,9 @@ static const char *const css[] = {
     "tbody tr:nth-child(even){background:#fbfcfd}",
     ".charts{display:flex;flex-wrap:wrap;gap:14px}",
     ".chart text{font-size:11px;fill:var(--fg)}.chart .lbl{text-anchor:end}",
+    "h4{font-size:13px;margin:10px 0 4px}.hist{max-height:320px;overflow:auto}",
+    "table.history{font-size:12px}tr.gap td{color:var(--muted);font-style:italic}",
+    "tr.k-final td{font-weight:600}",
     ".chart .bar{fill:var(--bar)}.chart .bar.warn{fill:var(--warn)}.chart .bar.neg{fill:var(--neg)}",
     ".progress{width:200px;height:10px;background:#e6eaef;border-radius:5px;overflow:hidden;",
     "display:inline-block;vertical-align:middle;margin-right:6px}",
@@ -521,10 +524,49 @@ static void panel_fault(FILE *out, const NMSHIM_FAULT *f)
     fputs("</dl></div>\n", out);
 }
 
-/* Status: nmapi keeps only the last ExpertIndicateStatus (NMSHIM_RESULT.status), so
- * that is what there is to show; the page says so rather than imply a history. */
-static void panel_status(FILE *out, const EXPERTSTATUS *s, DWORD elapsed_ms)
+/* The status history (nmapi's NmShimGetStatusHistory; REPORT.md, status_history) as a
+ * table in time order (not sortable: the order is the point), with a row where the bound
+ * dropped entries, so the gap is visible where it is. */
+static void status_history(FILE *out, DWORD index, const nm_expert_report *e)
 {
+    DWORD i;
+
+    if (!e->nhistory) {
+        fputs("<p class=\"note\">No status history (the expert made no ExpertIndicateStatus "
+              "call nmapi kept).</p>", out);
+        return;
+    }
+    fprintf(out, "<h4>History</h4><div class=\"hist\"><table class=\"history\" id=\"history-%lu\">"
+            "<thead><tr><th>ms</th><th>call</th><th>kind</th><th>state</th><th>%%</th><th>substatus</th>"
+            "<th>text</th></tr></thead><tbody>", (unsigned long)index + 1);
+    for (i = 0; i < e->nhistory; i++) {
+        const NMSHIM_STATUS_ENTRY *h = &e->history[i];
+        if (h->dropped_before)
+            fprintf(out, "<tr class=\"gap\"><td colspan=\"7\">&#x2026; %lu entries dropped "
+                    "(nmapi keeps the first %d and the last %d) &#x2026;</td></tr>",
+                    (unsigned long)h->dropped_before, NMSHIM_HISTORY_HEAD, NMSHIM_HISTORY_TAIL);
+        fprintf(out, "<tr class=\"k-%s\"><td class=\"num\">%lu</td><td class=\"num\">%lu</td>"
+                "<td>%s</td><td>%s</td><td class=\"num\">%lu</td><td class=\"num\">%lu</td>"
+                "<td class=\"txt\">", nm_report_history_kind(h->kind), (unsigned long)h->ms,
+                (unsigned long)h->call, nm_report_history_kind(h->kind),
+                nm_report_state_name(h->status.Status), (unsigned long)h->status.PercentDone,
+                (unsigned long)h->status.SubStatus);
+        html_arr(out, h->status.szStatusText);
+        fputs("</td></tr>", out);
+    }
+    fputs("</tbody></table></div>", out);
+    fprintf(out, "<p class=\"note\">%lu entr%s", (unsigned long)e->nhistory,
+            e->nhistory == 1 ? "y" : "ies");
+    if (e->history_dropped)
+        fprintf(out, ", %lu dropped", (unsigned long)e->history_dropped);
+    fputs(": the calls that changed the state, substatus, text or 10 % step of percent, "
+          "the last call, and the status set when Run ended (final).</p>", out);
+}
+
+/* Status: the last ExpertIndicateStatus (NMSHIM_RESULT.status), then its history. */
+static void panel_status(FILE *out, DWORD index, const nm_expert_report *e)
+{
+    const EXPERTSTATUS *s = &e->result.status;
     DWORD pct = s->PercentDone > 100 ? 100 : s->PercentDone;
     fprintf(out, "<div class=\"panel\" id=\"status\"><h3>Status</h3><dl class=\"kv\">"
             "<dt>state</dt><dd>%s</dd><dt>progress</dt><dd><span class=\"progress\">"
@@ -532,9 +574,9 @@ static void panel_status(FILE *out, const EXPERTSTATUS *s, DWORD elapsed_ms)
             "<dt>text</dt><dd>", nm_report_state_name(s->Status), (unsigned long)pct,
             (unsigned long)s->PercentDone, (unsigned long)s->SubStatus);
     html_arr(out, s->szStatusText);
-    fprintf(out, "</dd><dt>elapsed</dt><dd>%lu ms</dd></dl><p class=\"note\">The last "
-            "ExpertIndicateStatus call: nmapi keeps no history of statuses (it sets 100%% "
-            "when Run returns TRUE).</p></div>\n", (unsigned long)elapsed_ms);
+    fprintf(out, "</dd><dt>elapsed</dt><dd>%lu ms</dd></dl>", (unsigned long)e->result.elapsed_ms);
+    status_history(out, index, e);
+    fputs("</div>\n", out);
 }
 
 static void panel_memory(FILE *out, const NMSHIM_MEMSTATS *m)
@@ -856,7 +898,7 @@ static void page_expert(FILE *out, const nm_report *r, DWORD index, const nm_exp
 
     fputs("<div class=\"panels\">\n", out);
     if (res->outcome == NMSHIM_FAULT_OUTCOME) panel_fault(out, &res->fault);
-    panel_status(out, &res->status, res->elapsed_ms);
+    panel_status(out, index, e);
     panel_memory(out, &res->memory);
     fputs("</div>\n", out);
     page_events(out, index, e);

@@ -6,9 +6,9 @@
  *     u32 type, u32 length, length bytes of payload
  * all integers little-endian, every string a u32 length (0xffffffff: NULL) and its bytes
  * without NUL. The child writes HELLO, then STAGE marks (and STATUS snapshots while Run
- * runs), then INFO, RESULT, INJECTED (fault injection's counts), one EVENT per event,
- * and END. Expert code runs in the child and can write to the pipe too, so the parent
- * trusts nothing: every record is bounded
+ * runs), then INFO, RESULT, INJECTED (fault injection's counts), HISTORY, one EVENT
+ * per event, and END. Expert code runs in the child and can write to the pipe too, so
+ * the parent trusts nothing: every record is bounded
  * (RECORD_MAX, a child's total CHILD_MAX), every length, count and enum the report
  * relies on is checked against what it must be, and anything else makes that child's
  * outcome a fault
@@ -54,7 +54,8 @@
 enum record_type {
     REC_HELLO = 1, REC_STAGE, REC_STATUS, REC_INFO, REC_RESULT, REC_EVENT, REC_END,
     REC_CRASH,                      /* an exception no guard caught: code, address, access */
-    REC_INJECTED                    /* after RESULT: what fault injection did (nmhost.c) */
+    REC_INJECTED,                   /* after RESULT: what fault injection did (nmhost.c) */
+    REC_HISTORY                     /* after RESULT: the status history (put_history) */
 };
 
 /* ---- encoding (child) -------------------------------------------------------------- */
@@ -239,6 +240,21 @@ static BOOL get_bytes(rbuf *c, void *out, size_t n)
     return TRUE;
 }
 
+/* REC_HISTORY: u32 count, then per entry kind, ms, call, dropped_before, the status. */
+static void put_history(wbuf *b, const nm_expert_report *e)
+{
+    DWORD i;
+    put_u32(b, e->nhistory);
+    for (i = 0; i < e->nhistory; i++) {
+        const NMSHIM_STATUS_ENTRY *h = &e->history[i];
+        put_u32(b, h->kind);
+        put_u32(b, h->ms);
+        put_u32(b, h->call);
+        put_u32(b, h->dropped_before);
+        put_status(b, &h->status);
+    }
+}
+
 static DWORD get_u32(rbuf *c)
 {
     BYTE x[4];
@@ -356,6 +372,28 @@ static void get_injected(rbuf *c, nm_expert_report *e)
     /* Never more failures than calls counted: that would be no report of ours. */
     if (e->injected.alloc_failures > e->injected.alloc_calls) c->bad = TRUE;
     if (c->bad) e->have_injected = FALSE;
+}
+
+/* REC_HISTORY into e (a malloc'd array, as nmhost.c's own); nothing on a bad record. */
+static void get_history(rbuf *c, nm_expert_report *e)
+{
+    DWORD i, n = get_small(c, NMSHIM_HISTORY_MAX + 1), dropped = 0;
+    NMSHIM_STATUS_ENTRY *h = n ? calloc(n, sizeof(*h)) : NULL;
+
+    if (n && !h) { c->bad = TRUE; return; }
+    for (i = 0; i < n && !c->bad; i++) {
+        h[i].kind = get_small(c, NMSHIM_STATUS_FINAL + 1);
+        h[i].ms = get_u32(c);
+        h[i].call = get_u32(c);
+        h[i].dropped_before = get_u32(c);
+        get_status(c, &h[i].status);
+        dropped += h[i].dropped_before;
+    }
+    if (c->bad || c->at != c->len) { free(h); c->bad = TRUE; return; }
+    free(e->history);
+    e->history = h;
+    e->nhistory = n;
+    e->history_dropped = dropped;
 }
 
 #define ALIGN_UP(n) (((n) + 15) & ~(size_t)15)
@@ -651,6 +689,9 @@ void nm_isolate_child_send(const nm_report *r)
     at = begin_record(&b, REC_INJECTED);
     put_injected(&b, e);
     end_record(&b, at);
+    at = begin_record(&b, REC_HISTORY);
+    put_history(&b, e);
+    end_record(&b, at);
     /* Events one record each, written in batches of about a megabyte. */
     for (i = 0; i < e->nevents; i++) {
         if (!e->events[i]) continue;
@@ -684,7 +725,7 @@ typedef struct iso_child {
     ULONGLONG  stage_at, started, run_at, end_at;
     BOOL       running, done, hello, got_result, got_end, have_status, killed, crashed;
     BOOL       got_injected;        /* REC_INJECTED came (after RESULT, before EVENTs) */
-    BOOL       crash_seen;
+    BOOL       crash_seen, got_history;
     DWORD      crash_code, crash_access;
     ULONGLONG  crash_address, crash_target, crash_base;
     char       crash_module[64];        /* found by crash_locate; "" = unknown */
@@ -798,6 +839,11 @@ static void child_record(iso_child *c, DWORD type, const BYTE *p, size_t len)
         }
         get_injected(&r, c->e);
         c->got_injected = !r.bad;
+        break;
+    case REC_HISTORY:
+        if (!c->got_result || c->got_history) { child_reject(c, "history out of place"); break; }
+        get_history(&r, c->e);
+        c->got_history = !r.bad;
         break;
     case REC_EVENT:
         if (!c->got_result || c->nev >= c->e->result.events) {

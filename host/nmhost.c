@@ -710,6 +710,18 @@ static void collect_events(HNMEXPERT x, nm_expert_report *e)
     e->nevents = i;
 }
 
+/* The status history: a copy (the entries are small), read until the first error. */
+static void collect_history(HNMEXPERT x, nm_expert_report *e)
+{
+    DWORD i;
+    if (!(e->history = calloc(NMSHIM_HISTORY_MAX, sizeof(*e->history)))) return;
+    for (i = 0; i < NMSHIM_HISTORY_MAX; i++) {
+        if (NmShimGetStatusHistory(x, i, &e->history[i]) != NMERR_SUCCESS) break;
+        e->history_dropped += e->history[i].dropped_before;
+    }
+    e->nhistory = i;
+}
+
 /* docs/design.md §4 and the issue: 0 all done, 1 any other outcome, 2 bad input. */
 static int exit_status(const nm_report *r)
 {
@@ -1021,6 +1033,8 @@ int main(int argc, char **argv)
     }
     for (i = 0; i < r.nexperts; i++)
         if (x[i]) collect_events(x[i], &r.experts[i]);
+    for (i = 0; i < r.nexperts; i++)
+        if (x[i]) collect_history(x[i], &r.experts[i]);
     /* Reports before unloading: events and names point into nmapi's memory. */
 
     nm_parsers_collect(&r);     /* a disabled parser is a warning: not in the exit status */
@@ -1052,6 +1066,7 @@ out:
     for (i = 0; x && i < r.nexperts; i++) {
         if (x[i]) NmShimUnloadExpert(x[i]);
         free((void *)r.experts[i].events);
+        free(r.experts[i].history);
     }
     if (cap) {
         NmShimParseFrame(NULL, 0, NULL);     /* the host frame (dump.c) lets go first */

@@ -35,6 +35,12 @@ const char *nm_report_state_name(DWORD state)
     return state < sizeof(names) / sizeof(names[0]) ? names[state] : "unknown";
 }
 
+const char *nm_report_history_kind(DWORD kind)
+{
+    static const char *const names[] = { "change", "last", "final" };
+    return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "unknown";
+}
+
 static const char *severity_name(DWORD severity)
 {
     static const char *const names[] = { "informational", "warning", "strong_warning",
@@ -340,6 +346,13 @@ static void text_expert(FILE *out, const nm_report *r, DWORD index, const nm_exp
     nm_report_clean(res->status.szStatusText, buf, sizeof(buf));
     fprintf(out, "  status:   %s, %lu%%%s%s\n", nm_report_state_name(res->status.Status),
             (unsigned long)res->status.PercentDone, buf[0] ? ", " : "", buf);
+    /* The history itself is for the JSON and HTML reports: here only how long it is. */
+    if (e->nhistory) {
+        fprintf(out, "  history:  %lu entr%s", (unsigned long)e->nhistory, e->nhistory == 1 ? "y" : "ies");
+        if (e->history_dropped)
+            fprintf(out, " (%lu dropped)", (unsigned long)e->history_dropped);
+        fputs("\n", out);
+    }
     if (res->outcome == NMSHIM_FAULT_OUTCOME) text_fault(out, &res->fault);
     fprintf(out, "  events:   %lu\n", (unsigned long)e->nevents);
     if (e->nevents) text_events(out, e);
@@ -656,6 +669,24 @@ static void json_injected(FILE *out, const nm_report *r, const nm_expert_report 
     fputs("}", out);
 }
 
+/* The status history: one object per entry, oldest first (REPORT.md, status_history). */
+static void json_history(FILE *out, const nm_expert_report *e)
+{
+    DWORD i;
+    fputs(e->nhistory ? "[\n" : "[", out);
+    for (i = 0; i < e->nhistory; i++) {
+        const NMSHIM_STATUS_ENTRY *h = &e->history[i];
+        fprintf(out, "      {\"ms\": %lu, \"call\": %lu, \"kind\": \"%s\", \"state\": \"%s\", "
+                "\"substatus\": %lu, \"percent\": %lu, \"dropped_before\": %lu, \"text\": ",
+                (unsigned long)h->ms, (unsigned long)h->call, nm_report_history_kind(h->kind),
+                nm_report_state_name(h->status.Status), (unsigned long)h->status.SubStatus,
+                (unsigned long)h->status.PercentDone, (unsigned long)h->dropped_before);
+        json_arr(out, h->status.szStatusText, sizeof(h->status.szStatusText));
+        fputs(i + 1 < e->nhistory ? "},\n" : "}\n    ", out);
+    }
+    fputs("]", out);
+}
+
 /* One expert. Every key is always written (null when not applicable) so readers never
  * need to test for presence: the contract in REPORT.md. */
 static void json_expert(FILE *out, const nm_report *r, const nm_expert_report *e)
@@ -701,6 +732,12 @@ static void json_expert(FILE *out, const nm_report *r, const nm_expert_report *e
     } else {
         fputs("null", out);
     }
+    json_key(out, "status_history", 0);
+    if (ran) json_history(out, e);
+    else fputs("null", out);
+    json_key(out, "status_history_dropped", 0);
+    if (ran) fprintf(out, "%lu", (unsigned long)e->history_dropped);
+    else fputs("null", out);
     json_key(out, "events", 0);
     fputs(e->nevents ? "[\n" : "[", out);
     for (i = 0; i < e->nevents; i++) {

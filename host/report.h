@@ -26,6 +26,11 @@ typedef struct nm_expert_report {
     BOOL                config_loaded; /* a stored configuration from --config was applied */
     BOOL                have_injected; /* injected is valid (NmShimGetInjected) */
     NMSHIM_INJECTED     injected;   /* what fault injection did to it (nm_report.injection) */
+    /* The Run's status history (NmShimGetStatusHistory, include/nmshim.h): a malloc'd
+     * copy of nhistory entries (at most NMSHIM_HISTORY_MAX), and how many the bound
+     * dropped (the sum of their dropped_before). */
+    DWORD               nhistory, history_dropped;
+    NMSHIM_STATUS_ENTRY *history;
 } nm_expert_report;
 
 /* Fault injection asked for on the command line (--fail-alloc N, --fail-alloc-every K,
@@ -54,6 +59,8 @@ typedef struct nm_report {
 /* Stable lower-case names used by both printers (and the JSON contract in REPORT.md). */
 const char *nm_report_outcome_name(NMSHIM_OUTCOME outcome);
 const char *nm_report_state_name(DWORD state);
+/* "change", "last", "final": NMSHIM_STATUS_* of a status history entry. */
+const char *nm_report_history_kind(DWORD kind);
 
 /* Copies s into buf (always terminated), replacing control characters with '?' so an
  * expert's text cannot move the cursor or forge lines; NULL becomes "". */

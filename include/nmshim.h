@@ -260,6 +260,48 @@ DWORD WINAPI NmShimGetParserInfo(DWORD index, NMSHIM_PARSER_INFO *info);
  * "value = PROTOCOL[, instance data]" lines, values decimal or 0x-hex.
  * NMERR_INVALID_FILE_FORMAT with "FILE line N: ..." in err for a bad one. */
 DWORD WINAPI NmShimLoadHandoffIni(LPCSTR path, LPSTR err, DWORD errlen);
+/* ---- status history of a Run (shim/events.c) ------------------------------------
+ * nmapi keeps, in host memory, the ExpertIndicateStatus calls of each Run that changed
+ * something. The rule: a call is kept when it is the Run's first, or when, after the
+ * call is applied as for NmShimGetStatus (a percent outside 0-99 and a NULL text keep the
+ * old ones), its state, substatus or text differs from the last kept entry's, or its
+ * percent is in another 10 % step (PercentDone / 10: 0-9, 10-19, ..., 90-99). A call
+ * that changes nothing of that costs one compare. The text is the same bounded copy as
+ * the last status (EXPERTSTRINGLENGTH - 1 characters).
+ * Bounded: the first NMSHIM_HISTORY_HEAD kept entries stay, then the last
+ * NMSHIM_HISTORY_TAIL (a ring); entries pushed out of the ring are dropped and counted,
+ * and the entry right after the gap says how many (dropped_before). Two more entries may
+ * follow the kept ones: the Run's last call when the rule did not keep it
+ * (NMSHIM_STATUS_LAST), and, once Run has ended, the status the host set with the
+ * outcome (NMSHIM_STATUS_FINAL: done at 100 %, aborted or problem). */
+#define NMSHIM_HISTORY_HEAD 32
+#define NMSHIM_HISTORY_TAIL 32
+#define NMSHIM_HISTORY_MAX  (NMSHIM_HISTORY_HEAD + NMSHIM_HISTORY_TAIL + 2)
+
+#define NMSHIM_STATUS_CHANGE 0  /* a call the rule kept */
+#define NMSHIM_STATUS_LAST   1  /* the Run's last call, not kept by the rule */
+#define NMSHIM_STATUS_FINAL  2  /* no call: the status the host set when Run ended */
+
+typedef struct NMSHIM_STATUS_ENTRY {
+    DWORD        kind;          /* NMSHIM_STATUS_* */
+    DWORD        ms;            /* milliseconds since Run started (GetTickCount); FINAL:
+                                 * NMSHIM_RESULT.elapsed_ms */
+    DWORD        call;          /* 1-based number of the ExpertIndicateStatus call; FINAL:
+                                 * the number of calls in the Run */
+    DWORD        dropped_before;/* entries dropped between the previous entry and this one */
+    EXPERTSTATUS status;        /* Status, SubStatus, PercentDone, szStatusText as kept; Frame:
+                                 * the frame ExpertGetFrame last gave at that time */
+} NMSHIM_STATUS_ENTRY;
+
+/* The index-th entry of the status history of the expert's Run in progress or its last
+ * one (oldest first): NMERR_OUT_OF_RANGE past the end (at index 0 when it never ran), so
+ * a host reads from 0 until then; at most NMSHIM_HISTORY_MAX entries. While Run runs the
+ * ring may turn between two calls: read it after NmShimWaitExpert. On error *entry is
+ * zeroed. */
+DWORD WINAPI NmShimGetStatusHistory(HNMEXPERT expert, DWORD index, NMSHIM_STATUS_ENTRY *entry);
+/* How many entries NmShimGetStatusHistory has now (count) and how many the bound dropped
+ * (dropped: the sum of dropped_before); either may be NULL. */
+DWORD WINAPI NmShimGetStatusHistoryCount(HNMEXPERT expert, DWORD *count, DWORD *dropped);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,7 @@
 /*
  * events.c - ExpertIndicateStatus, ExpertSubmitEvent, ExpertGetStartupInfo (nmapi.@):
  * what a running expert tells the host (docs/expert-api.md §4.6-4.8, docs/design.md "Events and
- * status").
+ * status"); the host reads a Run's status history here too (NmShimGetStatusHistory).
  *
  * Expert memory (text, the event and its strings, the startup-info buffer) is read or
  * written before or after taking the instance lock, never under it, and through
@@ -159,4 +159,36 @@ DWORD WINAPI ExpertGetStartupInfo(HEXPERTKEY hExpertKey, PEXPERTSTARTUPINFO pExp
     if (err) WARN("key %p, info %p: not writable\n", hExpertKey, pExpertStartupInfo);
     TRACE("key %p, info %p -> error %lu\n", hExpertKey, pExpertStartupInfo, err);
     return err;
+}
+
+/* NmShimGetStatusHistory (nmapi.@) */
+DWORD WINAPI NmShimGetStatusHistory(HNMEXPERT expert, DWORD index, NMSHIM_STATUS_ENTRY *entry)
+{
+    DWORD err, count, dropped;
+
+    if (!entry) err = NMERR_INVALID_PARAMETER;
+    else {
+        memset(entry, 0, sizeof(*entry));
+        err = expert ? nm_expert_history((struct nm_expert *)expert, index, entry, &count, &dropped)
+                     : NMERR_INVALID_PARAMETER;
+        if (err) memset(entry, 0, sizeof(*entry));
+    }
+    TRACE("expert %p, index %lu, entry %p -> error %lu\n", expert, index, entry, err);
+    return err;
+}
+
+/* NmShimGetStatusHistoryCount (nmapi.@) */
+DWORD WINAPI NmShimGetStatusHistoryCount(HNMEXPERT expert, DWORD *count, DWORD *dropped)
+{
+    DWORD n = 0, d = 0;
+
+    if (!expert) {
+        TRACE("expert NULL -> error %lu\n", (DWORD)NMERR_INVALID_PARAMETER);
+        return NMERR_INVALID_PARAMETER;
+    }
+    nm_expert_history((struct nm_expert *)expert, 0, NULL, &n, &d);
+    if (count) *count = n;
+    if (dropped) *dropped = d;
+    TRACE("expert %p -> count %lu, dropped %lu\n", expert, n, d);
+    return NMERR_SUCCESS;
 }

@@ -331,6 +331,7 @@ static void run_free(struct nm_run *r)
 
     if (!r) return;
     nm_capfile_detach(r);
+    nm_run_history_free(r);
     for (i = 0; i < r->nevents; i++) HeapFree(GetProcessHeap(), 0, r->events[i]);
     HeapFree(GetProcessHeap(), 0, r->events);
     HeapFree(GetProcessHeap(), 0, r);
@@ -985,6 +986,7 @@ DWORD nm_expert_start(struct nm_expert *e, const NMSHIM_RUN_PARAMS *params)
     rc->startup = &r->startup;
     rc->flags = r->startup.Flags;
     rc->start = GetTickCount();
+    r->start_tick = rc->start;          /* before Run's thread exists: no lock needed */
     if (e->config && nm_instance_copy_in(r->key, e->config, e->config_len, (void **)&rc->config)) {
         rc->config = NULL;
         WARN("%s: no room for the stored config in the Run heap\n", e->path);
@@ -1067,6 +1069,22 @@ DWORD nm_expert_result(const struct nm_expert *e, NMSHIM_RESULT *result)
     }
     LeaveCriticalSection(&me->lock);
     return NMERR_SUCCESS;
+}
+
+struct nm_run *nm_expert_history_run(struct nm_expert *e, EXPERTSTATUS *final,
+                                     DWORD *elapsed_ms, BOOL *ended)
+{
+    struct nm_run *r;
+
+    run_check(e);
+    EnterCriticalSection(&e->lock);
+    r = e->active;
+    *ended = r && !run_in_progress(e) && e->result.outcome != NMSHIM_PENDING
+             && e->result.outcome != NMSHIM_HUNG;
+    *final = e->result.status;
+    *elapsed_ms = e->result.elapsed_ms;
+    LeaveCriticalSection(&e->lock);
+    return r;
 }
 
 DWORD nm_expert_event(const struct nm_expert *e, DWORD index, const NMEVENTDATA **event)
@@ -1156,6 +1174,7 @@ void nm_run_status(struct nm_run *r, EXPERTSTATUSENUMERATION state, DWORD substa
     /* "Any number greater than 99 will be ignored" (D:expertindicatestatus). */
     if (percent >= 0 && percent <= 99) r->status.PercentDone = (DWORD)percent;
     if (text) lstrcpynA(r->status.szStatusText, text, EXPERTSTRINGLENGTH);
+    nm_run_history_note(r);
     ReleaseSRWLockExclusive(&r->events_lock);
 }
 

@@ -20,6 +20,8 @@ struct nm_run {
     /* status and events: written by the expert's threads, read by the host */
     SRWLOCK events_lock;
     EXPERTSTATUS status;
+    struct nm_history *history;         /* events.c: status history; host heap, or NULL */
+    DWORD start_tick;                   /* GetTickCount when Run started (history times) */
     NMEVENTDATA **events;               /* deep copies in host memory */
     DWORD nevents, cap;
     /* frames: used only under the instance lock (frames.c) */
@@ -66,6 +68,17 @@ static inline DWORD nm_run_frame_stop(struct nm_run *r, DWORD n)
     if (__builtin_expect(!r->params.stop_at_frame_set, 1)) return NMERR_SUCCESS;
     return nm_run_frame_stop_slow(r, n);
 }
+/* history.c: the status history (include/nmshim.h, NmShimGetStatusHistory). note: after
+ * every ExpertIndicateStatus, under events_lock held exclusive; free: with the run.
+ * nm_expert_history: entry index of e's Run (out may be NULL), the count and the dropped. */
+void  nm_run_history_note(struct nm_run *r);
+void  nm_run_history_free(struct nm_run *r);
+DWORD nm_expert_history(struct nm_expert *e, DWORD index, NMSHIM_STATUS_ENTRY *out,
+                        DWORD *count, DWORD *dropped);
+/* expert.c: the Run whose history to read (NULL: none) and, once it has ended, the
+ * status the outcome set and its elapsed time (*ended FALSE while it runs). */
+struct nm_run *nm_expert_history_run(struct nm_expert *e, EXPERTSTATUS *final,
+                                     DWORD *elapsed_ms, BOOL *ended);
 
 /* capfile.c: a capture file opened by the host (Win32 file + reader), shared by runs. */
 DWORD nm_capfile_open(const char *path, struct NMSHIM_CAPTURE **out, char *err, DWORD errlen);

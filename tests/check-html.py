@@ -3,7 +3,8 @@
 
   check-html.py static REPORT.html REPORT.json   the file: self-contained, ASCII, one
                                                  script, expert strings as text only, and
-                                                 every event table as the JSON has it
+                                                 every event table and status history as
+                                                 the JSON has it
   check-html.py png SHOT.png blank|page          a screenshot is blank / is a real page
   check-html.py dom DUMP.html REPORT.html        the DOM after #selftest: the self-test
                                                  passed, an event table is sorted
@@ -109,6 +110,49 @@ def union_columns(events):
     return names
 
 
+def check_history(where, e, t):
+    """The status panel's history table (html.c status_history) against the JSON's, and
+    t_status_history's history against the calls it made (tests/experts/status_history.c)."""
+    hist = e["status_history"] or []
+    if e["dll"].endswith("t_status_history.dll"):
+        kinds = [h["kind"] for h in hist]
+        if len(hist) != 66 or e["status_history_dropped"] != 42:
+            bad("%s: %d history entries, %r dropped; expected 66 and 42" % (where, len(hist), e["status_history_dropped"]))
+        elif (kinds[-2:] != ["last", "final"] or hist[32]["dropped_before"] != 42
+              or [h["call"] for h in hist[:7]] != [1, 3, 6, 7, 8, 9, 10]
+              or hist[5]["text"] != "L" * 259 or hist[6]["text"] != "<b>step 0</b>"
+              or hist[32]["text"] != "<b>step 68</b>" or hist[-1]["state"] != "done"
+              or hist[-1]["percent"] != 100 or hist[-2]["percent"] != 35):
+            bad("%s: status history not as indicated: %r" % (where, [
+                (h["call"], h["kind"], h["state"], h["percent"], h["dropped_before"], h["text"][:16])
+                for h in hist[:7] + hist[31:33] + hist[-2:]]))
+    if not hist:
+        if t:
+            bad("%s: a history table without a history" % where)
+        return
+    if not t:
+        bad("%s: no status history table" % where)
+        return
+    head = [c[1] for c in t["head"]]
+    if head != ["ms", "call", "kind", "state", "%", "substatus", "text"]:
+        bad("%s: history header %r" % (where, head))
+        return
+    rows, gaps = [r for r in t["rows"] if len(r) == 7], [r for r in t["rows"] if len(r) == 1]
+    if len(rows) != len(hist):
+        bad("%s: %d history rows for %d entries" % (where, len(rows), len(hist)))
+        return
+    want_gaps = [h["dropped_before"] for h in hist if h["dropped_before"]]
+    if [int(re.search(r"(\d+) entries dropped", g[0][1]).group(1)) for g in gaps] != want_gaps:
+        bad("%s: dropped rows %r, expected %r" % (where, [g[0][1] for g in gaps], want_gaps))
+    for n, (row, h) in enumerate(zip(rows, hist)):
+        got = [c[1] for c in row]
+        want = [str(h["ms"]), str(h["call"]), h["kind"], h["state"], str(h["percent"]),
+                str(h["substatus"]), shown(h["text"])]
+        if got != want:
+            bad("%s: history row %d %r, expected %r" % (where, n + 1, got, want))
+            return
+
+
 def check_static(html_path, json_path):
     raw = open(html_path, "rb").read()
     if any(b > 0x7e or (b < 0x20 and b not in b"\r\n\t") for b in raw):
@@ -120,7 +164,7 @@ def check_static(html_path, json_path):
             bad("the page refers to something outside it: %r" % s)
     if low.count("<script") != 1:
         bad("%d <script elements, expected exactly the page's own one" % low.count("<script"))
-    if "<script>alert" in low or "\"<b>\"" in low:
+    if "<script>alert" in low or "\"<b>\"" in low or "<b>step" in low:
         bad("an expert's markup is live in the page")
     for s in ("&lt;script&gt;alert(1)&lt;/script&gt;&amp;amp;", "t_hostile %s &quot;&lt;b&gt;&quot;",
               "say &quot;hi&quot; \\ back\\slash &#39;&#39;", "caf&#xe9; &#xff;&#xfe;"):
@@ -159,6 +203,7 @@ def check_static(html_path, json_path):
                 bad("%s: fault panel lacks %r" % (where, want))
             if f["access"] and not any(a.startswith(f["access"] + " of ") for a in dl.get("access", [])):
                 bad("%s: fault panel lacks the %s access" % (where, f["access"]))
+        check_history(where, e, page.tables.get("history-%d" % (i + 1)))
         t = page.tables.get("events-%d" % (i + 1))
         if not e["events"]:
             if t:

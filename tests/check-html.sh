@@ -3,7 +3,8 @@
 # experts, a faulting one and t_hostile_strings on the sample capture, in-process and with
 # --isolate. The file must be self-contained (nothing fetched: no http(s) reference, no
 # <script src>, no <link>), pure ASCII, with every expert string escaped as text and every
-# event table as the JSON report has it (tests/check-html.py static). Then Debian's
+# event table and status history as the JSON report has it (tests/check-html.py static;
+# t_status_history's history, bounded, checked against what it indicated). Then Debian's
 # chromium, headless: the page loads with no console message at all, a screenshot of it is
 # not blank, and opened as FILE#selftest its script sorts every table both ways by clicks
 # and leaves one event table sorted, which the dumped DOM must show in order.
@@ -19,7 +20,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 nm_check_init check-html "$@"
 nm_check_tools python3
 nm_check_built nmhost.exe topusers.dll protodist.dll propdist.dll
-nm_check_experts t_hostile_strings.dll t_crash_after_alloc.dll
+nm_check_experts t_hostile_strings.dll t_crash_after_alloc.dll t_status_history.dll
 nm_check_sample
 
 # The browser is what this check is about: in CI its absence is a failure, not a skip.
@@ -65,11 +66,12 @@ console_lines() {
 
 # ---- the reports ------------------------------------------------------------------------
 C=(-q -c "$cap")
-experts=(topusers.dll protodist.dll propdist.dll t_crash_after_alloc.dll t_hostile_strings.dll)
+experts=(topusers.dll protodist.dll propdist.dll t_crash_after_alloc.dll t_hostile_strings.dll
+         t_status_history.dll)
 nmhost report 1 "${C[@]}" "${experts[@]}" --html "$tmp/r.html" -j "$tmp/r.json" &&
     pycheck static "static" "$tmp/r.html" "$tmp/r.json"
 nmhost isolated 1 "${C[@]}" --isolate topusers.dll t_hostile_strings.dll t_crash_after_alloc.dll \
-    --html "$tmp/iso.html" -j "$tmp/iso.json" &&
+    t_status_history.dll --html "$tmp/iso.html" -j "$tmp/iso.json" &&
     pycheck static-isolate static "$tmp/iso.html" "$tmp/iso.json"
 # --list has no capture and no run: the page still says what each DLL registered.
 nmhost list 0 --list topusers.dll t_hostile_strings.dll --html "$tmp/list.html" &&

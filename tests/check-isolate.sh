@@ -47,6 +47,7 @@ import json, sys
 def norm(d):
     for e in d["experts"]:
         e["elapsed_ms"] = None
+        for h in e.get("status_history") or []: h["ms"] = None
         if e.get("fault"): e["fault"]["address"] = None
     return d
 a, b = (norm(json.load(open(f, encoding="ascii"))) for f in sys.argv[1:3])

@@ -119,8 +119,13 @@ assert e["outcome"] == "done", (e["outcome"], e["message"])
 assert e["name"] == "t_ok", e["name"]
 assert e["status"]["state"] == "done" and e["status"]["percent"] == 100, e["status"]
 m = e["memory"]
-assert (m["allocs"], m["reallocs"], m["frees"], m["leaked_blocks"]) == (10, 1, 10, 0), m'
+assert (m["allocs"], m["reallocs"], m["frees"], m["leaked_blocks"]) == (10, 1, 10, 0), m
+h = [(x["kind"], x["call"], x["state"], x["percent"], x["text"]) for x in e["status_history"]]
+assert h == [("change", 1, "running", 50, "halfway"), ("final", 1, "done", 100, "halfway")], h
+assert e["status_history_dropped"] == 0, e["status_history_dropped"]
+assert e["status_history"][-1]["ms"] == e["elapsed_ms"], e["status_history"]'
 contains ok-text "$tmp/ok.out" "outcome:  done"
+contains ok-text "$tmp/ok.out" "history:  2 entries"
 contains ok-text "$tmp/ok.out" "summary: 1 expert, 1 done; exit status 0"
 checks=$((checks + 1))
 grep -q $'\x1b' "$tmp/ok.err" && fail "ok: escape sequences on a stderr that is not a terminal"
