@@ -129,6 +129,7 @@ def norm(d):
     for e in d["experts"]:
         e["elapsed_ms"] = None
         if e.get("fault"): e["fault"]["address"] = None
+        for h in e.get("status_history") or []: h["ms"] = None   # times differ
     return d
 a, b = (norm(json.load(open(f, encoding="ascii"))) for f in sys.argv[1:3])
 assert a["injection"] == {"fail_alloc": 2, "fail_alloc_every": None, "stop_at_frame": 7}, a["injection"]
