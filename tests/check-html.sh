@@ -8,7 +8,8 @@
 # chromium, headless: the page loads with no console message at all, a screenshot of it is
 # not blank, and opened as FILE#selftest its script sorts every table both ways by clicks
 # and leaves one event table sorted, which the dumped DOM must show in order.
-# Two more runs: --fail-alloc 1 (t_alloc_unchecked faults, a sample expert is done), whose
+# Two more runs: --fail-alloc 1 --stop-at-frame 3 (t_alloc_unchecked faults, topusers is
+# stopped), whose
 # fault injection section and panels must have the JSON's numbers; and the ZAP test parsers
 # (tests/check-parsers.sh) on the ZAP capture, one good, two disabled, one with warnings,
 # the faulting one from a folder whose name needs escaping, whose parsers table must have
@@ -53,6 +54,12 @@ pycheck() {
     sed "s/^/    $name: /" "$tmp/$name.py.out"
 }
 
+# has NAME FILE TEXT: the file holds TEXT (a fixed string).
+has() {
+    checks=$((checks + 1))
+    grep -Fq -- "$3" "$2" || fail "$1: no '$3' in $(basename "$2")"
+}
+
 # chrome NAME ARGS... : headless chromium (flags measured in docs/toolchain.md), its own
 # profile and HOME under $tmp, stderr (with the console, --enable-logging) in
 # $tmp/NAME.log, stdout in $tmp/NAME.stdout. Returns chromium's status.
@@ -91,9 +98,12 @@ nmhost list 0 --list topusers.dll t_hostile_strings.dll --html "$tmp/list.html" 
 nmhost dash 2 "${C[@]}" topusers.dll --html -
 nmhost unwritable 2 "${C[@]}" topusers.dll --html "$tmp/no/such/folder/r.html"
 
-# Fault injection: what was asked, and what each expert got (t_alloc_unchecked faults: exit 1).
-nmhost inject 1 "${C[@]}" --fail-alloc 1 t_alloc_unchecked.dll protodist.dll --html "$tmp/inj.html" \
-    -j "$tmp/inj.json" && pycheck static-inject static "$tmp/inj.html" "$tmp/inj.json"
+# Fault injection: what was asked, and what each expert got (t_alloc_unchecked faults on
+# its NULL block: exit 1; topusers allocates nothing and gets the stop at frame 3).
+nmhost inject 1 "${C[@]}" --fail-alloc 1 --stop-at-frame 3 t_alloc_unchecked.dll topusers.dll \
+    --html "$tmp/inj.html" -j "$tmp/inj.json" &&
+    pycheck static-inject static "$tmp/inj.html" "$tmp/inj.json" &&
+    has inject-stop "$tmp/inj.html" '<dt>stop injected</dt><dd>at frame 3</dd>'
 # Plug-in parsers: a disabled one is a warning (exit 0).
 zdir="$tmp/zap & 'parsers'"
 mkdir -p "$zdir" && cp "$bin/t_zap_fault.dll" "$zdir/" &&
@@ -101,7 +111,8 @@ mkdir -p "$zdir" && cp "$bin/t_zap_fault.dll" "$zdir/" &&
     fail "parsers: cannot set up the ZAP capture or the parser folder"
 nmhost parsers 0 -q -c "$tmp/zap.pcap" --parser t_zap_parser.dll --parser "$zdir/t_zap_fault.dll" \
     --parser t_zap_badoff.dll --parser t_zap_junkinfo.dll t_zapwatch.dll --html "$tmp/zap.html" \
-    -j "$tmp/zap.json" && pycheck static-parsers static "$tmp/zap.html" "$tmp/zap.json"
+    -j "$tmp/zap.json" && pycheck static-parsers static "$tmp/zap.html" "$tmp/zap.json" &&
+    has parsers-header "$tmp/zap.html" 'id="parsers-warning">2 disabled<'
 
 [ -s "$tmp/r.html" ] || { echo "check-html: no report to load, $failures failed"; exit 1; }
 
