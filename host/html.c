@@ -5,7 +5,8 @@
  * Self-contained means nothing is fetched: the CSS, the script (table sorting, and a
  * #selftest mode tests/check-html.sh drives in headless Chromium) and the SVG charts are
  * inline, and a Content-Security-Policy of default-src 'none' makes the browser refuse
- * anything else. Expert strings are untrusted bytes in the ANSI code page: every one goes
+ * anything else. Expert strings (and a plug-in parser DLL's: its path, protocol names,
+ * warnings) are untrusted bytes in the ANSI code page: every one goes
  * through html_str, which escapes & < > " ' (so the same function serves text and
  * attribute values), shows control characters as their Unicode "control pictures" and
  * writes everything above ASCII as a character reference, so the file is pure ASCII. No
