@@ -301,6 +301,10 @@ static const char *const css[] = {
     ".b-ok{background:#1a7f37}.b-disabled{background:#cf222e}",
     ".warnline{color:var(--warn);font-weight:600}.panel.inject{border-color:#9a6700;background:#fff8e5}",
     "tr.disabled td{background:#fff5f5}",
+    /* parser rows: break words only when one alone is too wide (names stay whole); the
+     * path, one long word, may break anywhere */
+    "table.parsers td,table.parsers th button{overflow-wrap:break-word}",
+    "table.parsers td.path{overflow-wrap:anywhere;min-width:16em}",
 };
 
 /* The page's only script: sortable tables, and the #selftest mode. It contains no data:
@@ -492,7 +496,7 @@ static void page_parsers(FILE *out, const nm_report *r)
     DWORD i;
     if (!r->nparsers) return;
     fputs("<section id=\"parsers\">\n<h2>Parsers</h2>\n<div class=\"scroll\"><table "
-          "class=\"sortable\" id=\"parsers-table\"><thead><tr>", out);
+          "class=\"sortable parsers\" id=\"parsers-table\"><thead><tr>", out);
     th(out, "#", TRUE);
     th(out, "name", FALSE);
     th(out, "dll", FALSE);
@@ -515,7 +519,7 @@ static void page_parsers(FILE *out, const nm_report *r)
         fprintf(out, "<tr%s><td class=\"num\">%lu</td><td class=\"nw\">", off ? " class=\"disabled\"" : "",
                 (unsigned long)i + 1);
         html_str(out, base_name(dll));
-        fputs("</td><td class=\"mono\">", out);
+        fputs("</td><td class=\"mono path\">", out);
         html_str(out, dll);
         fputs("</td><td>", out);
         html_arr(out, p->protocols);
