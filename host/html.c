@@ -5,7 +5,8 @@
  * Self-contained means nothing is fetched: the CSS, the script (table sorting, and a
  * #selftest mode tests/check-html.sh drives in headless Chromium) and the SVG charts are
  * inline, and a Content-Security-Policy of default-src 'none' makes the browser refuse
- * anything else. Expert strings are untrusted bytes in the ANSI code page: every one goes
+ * anything else. Expert strings (and a plug-in parser DLL's: its path, protocol names,
+ * warnings) are untrusted bytes in the ANSI code page: every one goes
  * through html_str, which escapes & < > " ' (so the same function serves text and
  * attribute values), shows control characters as their Unicode "control pictures" and
  * writes everything above ASCII as a character reference, so the file is pure ASCII. No
@@ -269,7 +270,7 @@ static const char *const css[] = {
     "padding:10px 14px;min-width:260px;max-width:100%}",
     ".panel h3{margin:0 0 6px}.panel.fault{border-color:var(--warn);background:#fff5f5}",
     ".badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;",
-    "font-weight:600;color:#fff;background:#6e7781;vertical-align:middle}",
+    "font-weight:600;color:#fff;background:#6e7781;vertical-align:middle;white-space:nowrap}",
     ".b-done,.b-loaded{background:#1a7f37}.b-failed{background:#bc4c00}",
     ".b-fault{background:#cf222e}.b-terminated{background:#9a6700}",
     ".b-hung{background:#82071e}.b-load_error{background:#57606a}.b-pending{background:#8c959f}",
@@ -297,6 +298,13 @@ static const char *const css[] = {
     ".progress span{display:block;height:100%;background:var(--bar)}",
     "details summary{cursor:pointer}.scroll{overflow-x:auto;max-width:100%}",
     "#selftest{font-weight:600}",
+    ".b-ok{background:#1a7f37}.b-disabled{background:#cf222e}",
+    ".warnline{color:var(--warn);font-weight:600}.panel.inject{border-color:#9a6700;background:#fff8e5}",
+    "tr.disabled td{background:#fff5f5}",
+    /* parser rows: break words only when one alone is too wide (names stay whole); the
+     * path, one long word, may break anywhere */
+    "table.parsers td,table.parsers th button{overflow-wrap:break-word}",
+    "table.parsers td.path{overflow-wrap:anywhere;min-width:16em}",
 };
 
 /* The page's only script: sortable tables, and the #selftest mode. It contains no data:
@@ -405,6 +413,148 @@ static void td_num(FILE *out, ULONGLONG v)
     fprintf(out, "<td class=\"num\">%s</td>", u64str(v, b));
 }
 
+/* ---- fault injection and plug-in parsers ------------------------------------------ */
+
+static BOOL injection_on(const nm_injection *in)
+{
+    return in->fail_alloc || in->fail_alloc_every || in->stop_at_frame_set;
+}
+
+/* The run's fault injection (REPORT.md "Fault injection"): what was asked for, as the
+ * options that ask for it. Only when some was. */
+static void page_injection(FILE *out, const nm_report *r)
+{
+    const nm_injection *in = &r->injection;
+    if (r->list_only || !injection_on(in)) return;
+    fputs("<section id=\"injection\">\n<h2>Fault injection</h2>\n<dl class=\"kv\">", out);
+    if (in->fail_alloc)
+        fprintf(out, "<dt>fail allocation</dt><dd>call %lu of each expert instance "
+                "<code>--fail-alloc %lu</code></dd>", (unsigned long)in->fail_alloc,
+                (unsigned long)in->fail_alloc);
+    if (in->fail_alloc_every)
+        fprintf(out, "<dt>fail allocations</dt><dd>calls %lu, %lu, %lu, &#x2026; of each expert "
+                "instance <code>--fail-alloc-every %lu</code></dd>", (unsigned long)in->fail_alloc_every,
+                2ul * in->fail_alloc_every, 3ul * in->fail_alloc_every,
+                (unsigned long)in->fail_alloc_every);
+    if (in->stop_at_frame_set)
+        fprintf(out, "<dt>stop</dt><dd>when Run asks for frame %lu <code>--stop-at-frame "
+                "%lu</code></dd>", (unsigned long)in->stop_at_frame,
+                (unsigned long)in->stop_at_frame);
+    fputs("</dl>\n<p class=\"note\">Injected allocation failures are counted per expert "
+          "below, not as real ones (the memory panel's failed).</p>\n</section>\n", out);
+}
+
+/* One expert's injection panel (NmShimGetInjected): only what was asked for. */
+static void panel_injected(FILE *out, const nm_report *r, DWORD index, const nm_expert_report *e)
+{
+    const nm_injection *in = &r->injection;
+    const NMSHIM_INJECTED *j = &e->injected;
+    char b[24];
+    if (!injection_on(in) || !e->have_injected) return;
+    fprintf(out, "<div class=\"panel inject\" id=\"injected-%lu\"><h3>Fault injection</h3>"
+            "<dl class=\"kv\">", (unsigned long)index + 1);
+    if (in->fail_alloc || in->fail_alloc_every) {
+        fprintf(out, "<dt>alloc calls counted</dt><dd>%s</dd>", u64str(j->alloc_calls, b));
+        fprintf(out, "<dt>failures injected</dt><dd>%s</dd>", u64str(j->alloc_failures, b));
+    }
+    if (j->stop_injected)
+        fprintf(out, "<dt>stop injected</dt><dd>at frame %lu</dd>", (unsigned long)j->stop_frame);
+    else if (in->stop_at_frame_set)
+        fprintf(out, "<dt>stop injected</dt><dd>no (frame %lu was never asked for)</dd>",
+                (unsigned long)in->stop_at_frame);
+    fputs("</dl></div>\n", out);
+}
+
+/* The header's word on plug-in parsers: a disabled one is a warning (REPORT.md, exit
+ * status: it does not change it). */
+static void parsers_summary(FILE *out, const nm_report *r)
+{
+    DWORD i, off = 0;
+    if (!r->nparsers) return;
+    for (i = 0; i < r->nparsers; i++)
+        if (r->parsers[i].state == NMSHIM_PARSER_DISABLED) off++;
+    fprintf(out, " &middot; <a href=\"#parsers\">%lu parser%s</a>", (unsigned long)r->nparsers,
+            r->nparsers == 1 ? "" : "s");
+    if (off)
+        fprintf(out, ", <span class=\"warnline\" id=\"parsers-warning\">%lu disabled</span> "
+                "(a warning, not in the exit status)", (unsigned long)off);
+}
+
+/* The file name of a path (the JSON's parser "name"). */
+static const char *base_name(const char *path)
+{
+    const char *p, *b = path;
+    for (p = path; *p; p++)
+        if (*p == '\\' || *p == '/' || *p == ':') b = p + 1;
+    return b;
+}
+
+/* Plug-in parsers (README "Loading parsers"), load order, one row each; every string in
+ * a row came from the parser DLL (or its file name) and is escaped. */
+static void page_parsers(FILE *out, const nm_report *r)
+{
+    DWORD i;
+    if (!r->nparsers) return;
+    fputs("<section id=\"parsers\">\n<h2>Parsers</h2>\n<div class=\"scroll\"><table "
+          "class=\"sortable parsers\" id=\"parsers-table\"><thead><tr>", out);
+    th(out, "#", TRUE);
+    th(out, "name", FALSE);
+    th(out, "dll", FALSE);
+    th(out, "protocols", FALSE);
+    th(out, "state", FALSE);
+    th(out, "why", FALSE);
+    th(out, "entry", FALSE);
+    th(out, "fault", FALSE);
+    th(out, "disabled at frame", TRUE);
+    th(out, "frames affected", TRUE);
+    th(out, "warnings", FALSE);
+    fputs("</tr></thead>\n<tbody>\n", out);
+    for (i = 0; i < r->nparsers; i++) {
+        const NMSHIM_PARSER_INFO *p = &r->parsers[i];
+        const NMSHIM_FAULT *f = &p->fault;
+        BOOL off = p->state == NMSHIM_PARSER_DISABLED;
+        char dll[MAX_PATH + 1];
+        memcpy(dll, p->dll, sizeof(p->dll));
+        dll[sizeof(p->dll)] = 0;
+        fprintf(out, "<tr%s><td class=\"num\">%lu</td><td class=\"nw\">", off ? " class=\"disabled\"" : "",
+                (unsigned long)i + 1);
+        html_str(out, base_name(dll));
+        fputs("</td><td class=\"mono path\">", out);
+        html_str(out, dll);
+        fputs("</td><td>", out);
+        html_arr(out, p->protocols);
+        fputs("</td><td>", out);
+        badge(out, off ? "disabled" : "ok");
+        fputs("</td><td>", out);
+        if (off) html_arr(out, p->why);
+        fputs("</td><td class=\"nw\">", out);
+        if (off) html_arr(out, p->entry);
+        fputs("</td><td class=\"mono\">", out);
+        if (f->code) {
+            fprintf(out, "0x%08lx ", (unsigned long)f->code);
+            if (f->name[0]) html_arr(out, f->name);
+            else fputs("(unknown exception)", out);
+            fputs(" at ", out);
+            if (f->module[0]) html_arr(out, f->module);
+            else fputs("?", out);
+            fprintf(out, "+0x%llx", (unsigned long long)f->offset);
+            if (f->av_access == 0 || f->av_access == 1 || f->av_access == 8)
+                fprintf(out, ", %s of 0x%llx", f->av_access == 0 ? "read" : f->av_access == 1
+                        ? "write" : "execute", (unsigned long long)f->av_target);
+        }
+        fputs("</td>", out);
+        if (!off) fputs("<td class=\"num\"></td>", out);
+        else if (p->disabled_frame == (DWORD)-1) fputs("<td class=\"nw\">while loading</td>", out);
+        else fprintf(out, "<td class=\"num\">%lu</td>", (unsigned long)p->disabled_frame);
+        td_num(out, p->frames_affected);
+        fputs("<td>", out);
+        html_arr(out, p->warnings);
+        fputs("</td></tr>\n", out);
+    }
+    fputs("</tbody></table></div>\n<p class=\"note\">A disabled parser is a warning: it does "
+          "not change the exit status; from then on frames are parsed without it.</p>\n</section>\n", out);
+}
+
 static void page_head(FILE *out, const nm_report *r)
 {
     size_t i;
@@ -443,9 +593,11 @@ static void page_header(FILE *out, const nm_report *r)
             fprintf(out, ", %lu %s", (unsigned long)count[i],
                     r->list_only && i == NMSHIM_PENDING ? "loaded"
                     : nm_report_outcome_name((NMSHIM_OUTCOME)i));
-    fprintf(out, " &middot; exit status %d</p>\n</header>\n", r->exit_status);
+    fprintf(out, " &middot; exit status %d", r->exit_status);
+    parsers_summary(out, r);
+    fputs("</p>\n</header>\n", out);
 
-    if (!r->have_capture) return;
+    if (!r->have_capture) { page_injection(out, r); return; }
     fputs("<section id=\"capture\">\n<h2>Capture</h2>\n<dl class=\"kv\"><dt>file</dt><dd class=\"mono\">", out);
     html_arr(out, r->capture.path);
     fputs("</dd><dt>format</dt><dd>", out);
@@ -453,6 +605,7 @@ static void page_header(FILE *out, const nm_report *r)
     fprintf(out, "</dd><dt>frames</dt><dd>%lu</dd><dt>bytes</dt><dd>%s</dd>"
             "<dt>link type</dt><dd>%lu</dd></dl>\n</section>\n", (unsigned long)r->capture.frames,
             u64str(r->capture.bytes, b), (unsigned long)r->capture.link_type);
+    page_injection(out, r);
 }
 
 /* One row per expert: what happened, at a glance, linking to its section. */
@@ -900,6 +1053,7 @@ static void page_expert(FILE *out, const nm_report *r, DWORD index, const nm_exp
     if (res->outcome == NMSHIM_FAULT_OUTCOME) panel_fault(out, &res->fault);
     panel_status(out, index, e);
     panel_memory(out, &res->memory);
+    panel_injected(out, r, index, e);
     fputs("</div>\n", out);
     page_events(out, index, e);
     fputs("</section>\n", out);
@@ -913,6 +1067,7 @@ int nm_report_html(FILE *out, const nm_report *r)
     page_head(out, r);
     page_header(out, r);
     page_summary(out, r);
+    page_parsers(out, r);
     for (i = 0; i < r->nexperts; i++) page_expert(out, r, i, &r->experts[i]);
     fputs("<p id=\"selftest\" hidden></p>\n<script>\n", out);
     for (k = 0; k < sizeof(js) / sizeof(js[0]); k++) { fputs(js[k], out); fputc('\n', out); }

@@ -8,6 +8,10 @@
   check-html.py png SHOT.png blank|page          a screenshot is blank / is a real page
   check-html.py dom DUMP.html REPORT.html        the DOM after #selftest: the self-test
                                                  passed, an event table is sorted
+  check-html.py selftest DUMP.html MIN           the DOM after #selftest: the self-test
+                                                 passed, at least MIN columns sorted
+The static check also compares the fault injection section and panels and the parsers
+table with the JSON's injection, injected and parsers, when the run had them.
 Exit 0 when every check passed; otherwise one line per problem and exit 1.
 """
 import html.parser
@@ -38,6 +42,7 @@ class Page(html.parser.HTMLParser):
         super().__init__(convert_charrefs=True)
         self.tables, self.attrs_of = {}, {}
         self.scripts, self.dl = [], []
+        self.dl_in, self.where = {}, None     # dt/dd pairs by the id of their section/div
         self.table = self.row = self.cell = None
         self.in_script = self.in_dt = self.in_dd = self.in_head = False
         self.text = ""
@@ -59,6 +64,8 @@ class Page(html.parser.HTMLParser):
             self.cell = [a, ""]
         elif tag in ("dt", "dd"):
             self.text, self.in_dt, self.in_dd = "", tag == "dt", tag == "dd"
+        if tag in ("section", "div") and "id" in a:
+            self.where = a["id"]
 
     def handle_endtag(self, tag):
         if tag == "script":
@@ -80,6 +87,7 @@ class Page(html.parser.HTMLParser):
         elif tag == "dd" and self.in_dd:
             if self.dl and self.dl[-1][1] is None:
                 self.dl[-1][1] = self.text
+                self.dl_in.setdefault(self.where, {})[self.dl[-1][0]] = self.text
             self.in_dd = False
 
     def handle_data(self, data):
@@ -153,6 +161,98 @@ def check_history(where, e, t):
             return
 
 
+def esc(s):
+    """An ASCII string as html.c writes it (& < > " ' escaped)."""
+    return "".join({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}.get(c, c) for c in s)
+
+
+def check_injection(page, d):
+    """The run's fault injection section and each expert's panel (html.c page_injection,
+    panel_injected) against the JSON's injection and injected."""
+    inj, run = d.get("injection"), page.dl_in.get("injection")
+    if not inj:
+        if run or any(k.startswith("injected-") for k in page.dl_in):
+            bad("fault injection shown for a run without it")
+        return
+    if not run:
+        bad("no fault injection section for %r" % inj)
+        return
+    for key, dt, opt in (("fail_alloc", "fail allocation", "--fail-alloc "),
+                         ("fail_alloc_every", "fail allocations", "--fail-alloc-every "),
+                         ("stop_at_frame", "stop", "--stop-at-frame ")):
+        if inj[key] is None:
+            if dt in run:
+                bad("injection section: %r shown, not asked for" % dt)
+        elif not run.get(dt, "").endswith(opt + str(inj[key])):
+            bad("injection section: %r is %r, expected it to end with %r" % (dt, run.get(dt), opt + str(inj[key])))
+    print("injection section: %r" % run)
+    for i, e in enumerate(d["experts"]):
+        where, j = "expert %d (%s)" % (i + 1, e["dll"]), e.get("injected")
+        panel = page.dl_in.get("injected-%d" % (i + 1))
+        if not j:
+            if panel:
+                bad("%s: an injection panel without injected" % where)
+            continue
+        if not panel:
+            bad("%s: no injection panel for %r" % (where, j))
+            continue
+        want = {}
+        if inj["fail_alloc"] or inj["fail_alloc_every"]:
+            want["alloc calls counted"] = str(j["alloc_calls"])
+            want["failures injected"] = str(j["alloc_failures"])
+        if j["stop_frame"] is not None:
+            want["stop injected"] = "at frame %d" % j["stop_frame"]
+        elif inj["stop_at_frame"] is not None:
+            want["stop injected"] = "no (frame %d was never asked for)" % inj["stop_at_frame"]
+        if panel != want:
+            bad("%s: injection panel %r, expected %r" % (where, panel, want))
+        print("%s: injection panel %r" % (where, panel))
+
+
+def check_parsers(page, d, text):
+    """The parsers table (html.c page_parsers) row by row against the JSON's parsers,
+    every string escaped in the file, and the header's word on disabled ones."""
+    ps, t = d.get("parsers") or [], page.tables.get("parsers-table")
+    if not ps:
+        if t:
+            bad("a parsers table without parsers")
+        return
+    if not t:
+        bad("no parsers table for %d parsers" % len(ps))
+        return
+    head = [c[1] for c in t["head"]]
+    if head != ["#", "name", "dll", "protocols", "state", "why", "entry", "fault", "disabled at frame",
+                "frames affected", "warnings"]:
+        bad("parsers table header %r" % head)
+        return
+    if len(t["rows"]) != len(ps):
+        bad("parsers table: %d rows for %d parsers" % (len(t["rows"]), len(ps)))
+        return
+    for n, (row, p) in enumerate(zip(t["rows"], ps)):
+        off, f = p["state"] == "disabled", p["fault"]
+        fault = ""
+        if f:
+            fault = "0x%08x %s at %s+0x%x" % (f["code"], f["name"] or "(unknown exception)",
+                                              f["module"] or "?", f["offset"])
+            if f["access"]:
+                fault += ", %s of 0x%x" % (f["access"], int(f["target"], 16))
+        frame = "" if not off else "while loading" if p["disabled_frame"] is None else str(p["disabled_frame"])
+        want = [str(n + 1), shown(p["name"]), shown(p["dll"]), shown(p["protocols"]), p["state"],
+                shown(p["why"]) if off else "", shown(p["entry"]) if off else "", fault, frame,
+                str(p["frames_affected"]), shown(p["warnings"])]
+        got = [c[1].strip() for c in row]
+        if got != want:
+            bad("parsers row %d: %r, expected %r" % (n + 1, got, want))
+        for k in ("dll", "protocols", "warnings", "why"):
+            if p[k] and all(ord(c) < 0x7f and ord(c) >= 0x20 for c in p[k]) and esc(p[k]) not in text:
+                bad("parsers row %d: %s %r not escaped in the file as %r" % (n + 1, k, p[k], esc(p[k])))
+    off = sum(p["state"] == "disabled" for p in ps)
+    m = re.search(r'id="parsers-warning">(\d+) disabled<', text)
+    if (int(m.group(1)) if m else 0) != off:
+        bad("header: %r disabled parsers, JSON %d" % (m and m.group(1), off))
+    print("parsers table: %d rows as the JSON, %d disabled" % (len(ps), off))
+
+
 def check_static(html_path, json_path):
     raw = open(html_path, "rb").read()
     if any(b > 0x7e or (b < 0x20 and b not in b"\r\n\t") for b in raw):
@@ -166,9 +266,10 @@ def check_static(html_path, json_path):
         bad("%d <script elements, expected exactly the page's own one" % low.count("<script"))
     if "<script>alert" in low or "\"<b>\"" in low or "<b>step" in low:
         bad("an expert's markup is live in the page")
+    hostile = "t_hostile_strings.dll" in text
     for s in ("&lt;script&gt;alert(1)&lt;/script&gt;&amp;amp;", "t_hostile %s &quot;&lt;b&gt;&quot;",
               "say &quot;hi&quot; \\ back\\slash &#39;&#39;", "caf&#xe9; &#xff;&#xfe;"):
-        if s not in text:
+        if hostile and s not in text:
             bad("escaped hostile string missing: %r" % s)
     if "Content-Security-Policy" not in text or "default-src 'none'" not in text:
         bad("no Content-Security-Policy forbidding fetches")
@@ -179,6 +280,8 @@ def check_static(html_path, json_path):
     page, d = parse(html_path), json.load(open(json_path, encoding="ascii"))
     if page.scripts != [{}]:
         bad("script elements %r" % page.scripts)
+    check_injection(page, d)
+    check_parsers(page, d, text)
     experts = page.tables.get("experts")
     if not experts or len(experts["rows"]) != len(d["experts"]):
         bad("summary table: %s rows for %d experts" % (experts and len(experts["rows"]), len(d["experts"])))
@@ -322,11 +425,22 @@ def check_dom(dump_path, html_path):
         bad("%s column %d not sorted by the click: %r (file order %r)" % (tid, col, got, before))
 
 
+def check_selftest(dump_path, least):
+    text = open(dump_path, encoding="utf-8", errors="replace").read()
+    m = re.search(r'<p id="selftest">selftest: ok, (\d+) columns sorted', text)
+    if not m or int(m.group(1)) < int(least):
+        m = re.search(r'<p id="selftest">([^<]*)</p>', text)
+        bad("self-test: %r, expected ok with at least %s columns sorted" % (m and m.group(1), least))
+    else:
+        print("self-test: %s columns sorted both ways" % m.group(1))
+
+
 def main():
-    if len(sys.argv) != 4 or sys.argv[1] not in ("static", "png", "dom"):
+    checks = {"static": check_static, "png": check_png, "dom": check_dom, "selftest": check_selftest}
+    if len(sys.argv) != 4 or sys.argv[1] not in checks:
         sys.exit(__doc__)
     try:
-        {"static": check_static, "png": check_png, "dom": check_dom}[sys.argv[1]](*sys.argv[2:])
+        checks[sys.argv[1]](*sys.argv[2:])
     except Exception as ex:     # a parse error is a failed check, with its reason
         bad("%s: %r" % (type(ex).__name__, ex))
     for p in problems:

@@ -8,19 +8,29 @@
 # chromium, headless: the page loads with no console message at all, a screenshot of it is
 # not blank, and opened as FILE#selftest its script sorts every table both ways by clicks
 # and leaves one event table sorted, which the dumped DOM must show in order.
+# Two more runs: --fail-alloc 1 --stop-at-frame 3 (t_alloc_unchecked faults, topusers is
+# stopped), whose
+# fault injection section and panels must have the JSON's numbers; and the ZAP test parsers
+# (tests/check-parsers.sh) on the ZAP capture, one good, two disabled, one with warnings,
+# the faulting one from a folder whose name needs escaping, whose parsers table must have
+# the JSON's rows (escaped) and whose header must count the disabled ones. Both pages must
+# load with no console message and pass #selftest (the parsers table sorts).
 # The browser checks prove they can fail on every run: a control page with a script error
 # and nothing to show must be caught (console error, blank screenshot) first.
 #   tests/check-html.sh BIN_DIR ARCH
 # Exit 0 passed, 1 failed, 77 skipped (with the reason). Without a working chromium the
 # check fails under CI (CI set), and is skipped with the reason elsewhere.
-# The screenshot of the report is left at BIN_DIR/check-html.png, for people to look at.
+# The screenshots of the report and of the parsers page are left at BIN_DIR/check-html.png
+# and BIN_DIR/check-html-parsers.png, for people to look at.
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/check-lib.sh"
 nm_check_init check-html "$@"
 nm_check_tools python3
 nm_check_built nmhost.exe topusers.dll protodist.dll propdist.dll
-nm_check_experts t_hostile_strings.dll t_crash_after_alloc.dll t_status_history.dll
+nm_check_experts t_hostile_strings.dll t_crash_after_alloc.dll t_status_history.dll \
+    t_alloc_unchecked.dll t_zapwatch.dll t_zap_parser.dll t_zap_parser.ini t_zap_fault.dll \
+    t_zap_badoff.dll t_zap_junkinfo.dll
 nm_check_sample
 
 # The browser is what this check is about: in CI its absence is a failure, not a skip.
@@ -42,6 +52,12 @@ pycheck() {
         { fail "$name: $(grep -m1 FAIL "$tmp/$name.py.out" || tail -1 "$tmp/$name.py.out")";
           sed 's/^/    /' "$tmp/$name.py.out" | head -20; return 1; }
     sed "s/^/    $name: /" "$tmp/$name.py.out"
+}
+
+# has NAME FILE TEXT: the file holds TEXT (a fixed string).
+has() {
+    checks=$((checks + 1))
+    grep -Fq -- "$3" "$2" || fail "$1: no '$3' in $(basename "$2")"
 }
 
 # chrome NAME ARGS... : headless chromium (flags measured in docs/toolchain.md), its own
@@ -82,6 +98,22 @@ nmhost list 0 --list topusers.dll t_hostile_strings.dll --html "$tmp/list.html" 
 nmhost dash 2 "${C[@]}" topusers.dll --html -
 nmhost unwritable 2 "${C[@]}" topusers.dll --html "$tmp/no/such/folder/r.html"
 
+# Fault injection: what was asked, and what each expert got (t_alloc_unchecked faults on
+# its NULL block: exit 1; topusers allocates nothing and gets the stop at frame 3).
+nmhost inject 1 "${C[@]}" --fail-alloc 1 --stop-at-frame 3 t_alloc_unchecked.dll topusers.dll \
+    --html "$tmp/inj.html" -j "$tmp/inj.json" &&
+    pycheck static-inject static "$tmp/inj.html" "$tmp/inj.json" &&
+    has inject-stop "$tmp/inj.html" '<dt>stop injected</dt><dd>at frame 3</dd>'
+# Plug-in parsers: a disabled one is a warning (exit 0).
+zdir="$tmp/zap & 'parsers'"
+mkdir -p "$zdir" && cp "$bin/t_zap_fault.dll" "$zdir/" &&
+    python3 "$top/scripts/make-zap-capture.py" "$tmp/zap.pcap" >/dev/null ||
+    fail "parsers: cannot set up the ZAP capture or the parser folder"
+nmhost parsers 0 -q -c "$tmp/zap.pcap" --parser t_zap_parser.dll --parser "$zdir/t_zap_fault.dll" \
+    --parser t_zap_badoff.dll --parser t_zap_junkinfo.dll t_zapwatch.dll --html "$tmp/zap.html" \
+    -j "$tmp/zap.json" && pycheck static-parsers static "$tmp/zap.html" "$tmp/zap.json" &&
+    has parsers-header "$tmp/zap.html" 'id="parsers-warning">2 disabled<'
+
 [ -s "$tmp/r.html" ] || { echo "check-html: no report to load, $failures failed"; exit 1; }
 
 # ---- the browser: first prove it notices a broken page ----------------------------------
@@ -112,5 +144,26 @@ if console_lines selftest >"$tmp/selftest.console"; then
 fi
 pycheck sort dom "$tmp/selftest.stdout" "$tmp/r.html"
 
-echo "check-html: $checks checks, $failures failed (screenshot: $bin/check-html.png)"
+# The two extra pages: no console message, and #selftest sorts their tables (the parsers
+# table has 11 sortable columns, the experts table 6).
+for page in inj:6 zap:17; do
+    name=${page%%:*}
+    [ -s "$tmp/$name.html" ] || continue
+    chrome "self-$name" --dump-dom "file://$tmp/$name.html#selftest" ||
+        fail "self-$name: chromium exited $?"
+    checks=$((checks + 1))
+    if console_lines "self-$name" >"$tmp/self-$name.console"; then
+        fail "self-$name: console messages: $(head -3 "$tmp/self-$name.console")"
+    fi
+    pycheck "sort-$name" selftest "$tmp/self-$name.stdout" "${page#*:}"
+done
+# and the parsers page looks like one (left at BIN_DIR/check-html-parsers.png)
+if [ -s "$tmp/zap.html" ]; then
+    chrome shot-zap --window-size=1280,900 --screenshot="$tmp/zap.png" "file://$tmp/zap.html" ||
+        fail "shot-zap: chromium exited $?"
+    [ -s "$tmp/zap.png" ] && cp "$tmp/zap.png" "$bin/check-html-parsers.png"
+    pycheck screenshot-parsers png "$tmp/zap.png" page
+fi
+
+echo "check-html: $checks checks, $failures failed (screenshots: $bin/check-html.png, $bin/check-html-parsers.png)"
 [ $failures = 0 ]
