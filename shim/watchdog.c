@@ -114,7 +114,6 @@ void nm_watch_begin(struct nm_watch *w, ULONG_PTR lo, ULONG_PTR hi)
     w->outer = s->cur;
     w->lo = s->lo;
     w->hi = s->hi;
-    w->start = s->start;
     if (w->outer) __atomic_store_n(&s->cur, 0, __ATOMIC_RELEASE);
     s->lo = lo;
     s->hi = hi;
@@ -130,10 +129,15 @@ BOOL nm_watch_end(struct nm_watch *w)
 
     if (!s) return FALSE;
     __atomic_store_n(&s->cur, 0, __ATOMIC_RELEASE);
-    s->lo = w->lo;
-    s->hi = w->hi;
-    s->start = w->start;
-    if (w->outer) __atomic_store_n(&s->cur, w->outer, __ATOMIC_RELEASE);
+    if (w->outer) {
+        /* The enclosing call's clock starts again: the time its callee took was the
+         * callee's, stopped or not (a parser that reached another one is not blamed for
+         * the other's loop). */
+        s->lo = w->lo;
+        s->hi = w->hi;
+        s->start = GetTickCount();
+        __atomic_store_n(&s->cur, w->outer, __ATOMIC_RELEASE);
+    }
     return __atomic_load_n(&s->fired, __ATOMIC_ACQUIRE) == w->seq;
 }
 

@@ -27,13 +27,12 @@
 struct nm_watch_slot;
 /* One watched call, on the caller's stack. Calls nest (a parser's code reaching another
  * parser's FormatProperties through GetPropertyText): the inner one is watched, and the
- * outer one again when it ends. */
+ * outer one again when it ends, its clock started anew. */
 struct nm_watch {
     struct nm_watch_slot *slot;        /* NULL: not watched (no slot, no image) */
     LONG seq;                          /* this call's number on its slot */
     LONG outer;                        /* the enclosing call's, restored at the end */
     ULONG_PTR lo, hi;                  /* the enclosing call's image */
-    DWORD start;                       /* the enclosing call's start tick */
 };
 
 /* The bound in milliseconds; 0 turns the watchdog off (calls are then never interrupted). */
