@@ -27,7 +27,7 @@
  * may hold their locks).
  *
  * Races. Each thread that calls a parser owns one slot (its thread handle, opened once);
- * a call publishes its image range and start tick, then its sequence number (release);
+ * a call publishes its image range, then its sequence number (release);
  * it clears the number, then restores the enclosing call's, when the parser returns. The
  * watchdog reads the number, suspends the thread, and checks after GetThreadContext (which
  * waits until the thread really is stopped) that the same call is still running and that
@@ -48,8 +48,9 @@ struct nm_watch_slot {
     LONG next;                         /* sequence numbers; written by the owner only */
     volatile LONG cur;                 /* the call running now; 0: none */
     volatile ULONG_PTR lo, hi;         /* its image */
-    volatile DWORD start;              /* its start (GetTickCount) */
     volatile LONG fired;               /* the call the watchdog interrupted */
+    LONG seen;                         /* watchdog only: the call it saw running last */
+    DWORD seen_at;                     /* watchdog only: the tick it first saw it */
 };
 
 static struct nm_watch_slot slots[NM_WATCHDOG_SLOTS];
@@ -57,8 +58,12 @@ static volatile LONG slots_hw;         /* slots ever taken (the watchdog's scan 
 static volatile LONG timeout_ms = NM_WATCHDOG_DEFAULT_MS;
 static volatile LONG started;
 static volatile LONG n_interrupted, n_left_alone;
-static __thread struct nm_watch_slot *my_slot;
-static __thread int no_slot;           /* all slots were taken when this thread asked */
+/* The calling thread's slot: a TLS slot of its own rather than __thread, whose emulated TLS
+ * (__emutls_get_address) was most of the watch's cost per call. Allocated by
+ * nm_watchdog_start; until then no call is watched. A thread that found no free slot keeps
+ * NO_SLOT there. */
+static DWORD tls_index = TLS_OUT_OF_INDEXES;
+#define NO_SLOT ((struct nm_watch_slot *)1)
 
 void nm_watchdog_set_timeout(DWORD ms)
 {
@@ -78,7 +83,6 @@ static struct nm_watch_slot *take_slot(void)
 {
     LONG i;
 
-    if (no_slot) return NULL;
     for (i = 0; i < NM_WATCHDOG_SLOTS; i++) {
         struct nm_watch_slot *s = &slots[i];
         HANDLE h;
@@ -96,10 +100,10 @@ static struct nm_watch_slot *take_slot(void)
         s->lo = s->hi = 0;
         while ((hw = slots_hw) <= i && InterlockedCompareExchange(&slots_hw, i + 1, hw) != hw) ;
         InterlockedExchange(&s->used, 1);
-        my_slot = s;
+        TlsSetValue(tls_index, s);
         return s;
     }
-    no_slot = 1;                       /* this thread's calls run unwatched */
+    TlsSetValue(tls_index, NO_SLOT);   /* this thread's calls run unwatched */
     WARN("no watchdog slot for thread %lu: its parser calls are not bounded\n", GetCurrentThreadId());
     return NULL;
 }
@@ -109,7 +113,9 @@ void nm_watch_begin(struct nm_watch *w, ULONG_PTR lo, ULONG_PTR hi)
     struct nm_watch_slot *s;
 
     w->slot = NULL;
-    if (!lo || !((s = my_slot) || (s = take_slot()))) return;
+    if (!lo || tls_index == TLS_OUT_OF_INDEXES) return;
+    if (!(s = TlsGetValue(tls_index)) && !(s = take_slot())) return;
+    if (s == NO_SLOT) return;
     w->slot = s;
     w->outer = s->cur;
     w->lo = s->lo;
@@ -117,7 +123,6 @@ void nm_watch_begin(struct nm_watch *w, ULONG_PTR lo, ULONG_PTR hi)
     if (w->outer) __atomic_store_n(&s->cur, 0, __ATOMIC_RELEASE);
     s->lo = lo;
     s->hi = hi;
-    s->start = GetTickCount();
     if (++s->next <= 0) s->next = 1;   /* never 0 (none) */
     w->seq = s->next;
     __atomic_store_n(&s->cur, w->seq, __ATOMIC_RELEASE);
@@ -130,12 +135,11 @@ BOOL nm_watch_end(struct nm_watch *w)
     if (!s) return FALSE;
     __atomic_store_n(&s->cur, 0, __ATOMIC_RELEASE);
     if (w->outer) {
-        /* The enclosing call's clock starts again: the time its callee took was the
-         * callee's, stopped or not (a parser that reached another one is not blamed for
-         * the other's loop). */
+        /* The enclosing call's clock starts again (check_slot sees its number anew): the
+         * time its callee took was the callee's, stopped or not (a parser that reached
+         * another one is not blamed for the other's loop). */
         s->lo = w->lo;
         s->hi = w->hi;
-        s->start = GetTickCount();
         __atomic_store_n(&s->cur, w->outer, __ATOMIC_RELEASE);
     }
     return __atomic_load_n(&s->fired, __ATOMIC_ACQUIRE) == w->seq;
@@ -150,15 +154,24 @@ static ULONG_PTR context_ip(const CONTEXT *c)
 #endif
 }
 
-/* One slot, one tick: interrupt its call if it is over the bound and in its image. */
-static void check_slot(struct nm_watch_slot *s, DWORD bound)
+/* One slot, one tick: interrupt its call if it is over the bound and in its image. The
+ * watchdog times the calls itself, from the tick it first sees a call's number: the calls
+ * take no clock (a GetTickCount per call was most of the watch's cost), and a call is
+ * stopped between bound and bound + 2 ticks after it started. */
+static void check_slot(struct nm_watch_slot *s, DWORD bound, DWORD now)
 {
     CONTEXT c;
     LONG seq = __atomic_load_n(&s->cur, __ATOMIC_ACQUIRE);
     ULONG_PTR ip = 0, lo, hi;
     int hit = 0;
 
-    if (!seq || GetTickCount() - s->start < bound) return;
+    if (!seq) return;
+    if (seq != s->seen) {
+        s->seen = seq;
+        s->seen_at = now;
+        return;
+    }
+    if (now - s->seen_at < bound) return;
     if (SuspendThread(s->thread) == (DWORD)-1) return;
     /* Nothing but these three calls until ResumeThread (see the top of the file). */
     memset(&c, 0, sizeof(c));
@@ -167,8 +180,7 @@ static void check_slot(struct nm_watch_slot *s, DWORD bound)
         ip = context_ip(&c);
         lo = s->lo;
         hi = s->hi;
-        if (__atomic_load_n(&s->cur, __ATOMIC_ACQUIRE) == seq && ip >= lo && ip < hi &&
-            GetTickCount() - s->start >= bound) {
+        if (__atomic_load_n(&s->cur, __ATOMIC_ACQUIRE) == seq && ip >= lo && ip < hi) {
             c.ContextFlags = CONTEXT_CONTROL;
             c.EFlags |= TRAP_FLAG;
             __atomic_store_n(&s->fired, seq, __ATOMIC_RELEASE);
@@ -178,9 +190,14 @@ static void check_slot(struct nm_watch_slot *s, DWORD bound)
     }
     ResumeThread(s->thread);
     if (hit) {
+        /* Not again before another bound: the trap's dispatch takes a while and may run
+         * the parser's own handlers (its image); a second trap there would hit them. A
+         * parser that swallows the trap (a handler of its own taking everything) and loops
+         * on is stopped again a bound later. */
+        s->seen_at = now;
         InterlockedIncrement(&n_interrupted);
-        TRACE("call %ld of a thread stopped at %p after %lu ms\n", seq, (void *)ip,
-              GetTickCount() - s->start);
+        TRACE("call %ld of a thread stopped at %p after %lu ms or more\n", seq, (void *)ip,
+              GetTickCount() - s->seen_at);
     } else if (ip) {
         InterlockedIncrement(&n_left_alone);
     }
@@ -199,7 +216,7 @@ static void reap(void)
         }
 }
 
-/* The tick: a twentieth of the bound, 10 to 100 ms (a loop is stopped within bound + tick). */
+/* The tick: a twentieth of the bound, 10 to 100 ms. */
 static DWORD WINAPI watchdog_main(void *arg)
 {
     DWORD since_reap = 0;
@@ -208,14 +225,16 @@ static DWORD WINAPI watchdog_main(void *arg)
     for (;;) {
         DWORD bound = (DWORD)timeout_ms, tick = bound / 20;
         LONG i, n;
+        DWORD now;
         if (tick < 10) tick = 10;
         if (tick > 100) tick = 100;
         Sleep(tick);
         if ((since_reap += tick) >= 1000) { reap(); since_reap = 0; }
         if (!bound) continue;
         n = slots_hw;
+        now = GetTickCount();
         for (i = 0; i < n; i++)
-            if (slots[i].used == 1) check_slot(&slots[i], bound);
+            if (slots[i].used == 1) check_slot(&slots[i], bound, now);
     }
     return 0;
 }
@@ -226,6 +245,11 @@ BOOL nm_watchdog_start(void)
     HANDLE h;
 
     if (InterlockedCompareExchange(&started, 1, 0) != 0) return started == 1;
+    if ((tls_index = TlsAlloc()) == TLS_OUT_OF_INDEXES) {
+        WARN("no TLS slot: parser calls are not bounded\n");
+        InterlockedExchange(&started, 2);
+        return FALSE;
+    }
     /* The thread runs our code until the process ends: keep this module mapped. */
     GetModuleHandleExA(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_PIN,
                        (LPCSTR)(void *)watchdog_main, &self);
