@@ -16,7 +16,8 @@ static int take(int argc, char **argv, int *i, const char *name, const char **va
     if (!strncmp(a, name, n) && a[n] == '=') { *value = a + n + 1; return 1; }
     if (strcmp(a, name)) return 0;
     if (*i + 1 >= argc || !*argv[*i + 1]) {
-        fprintf(stderr, "nmhost: option needs a file name: %s\nTry 'nmhost --help'.\n", a);
+        fprintf(stderr, "nmhost: option needs a %s: %s\nTry 'nmhost --help'.\n",
+                strcmp(name, "--parser-timeout") ? "file name" : "value", a);
         return -1;
     }
     *value = argv[++*i];
@@ -39,6 +40,19 @@ int nm_parser_opts_parse(struct nm_parser_opts *p, int argc, char **argv, int *i
 
     if ((m = take(argc, argv, i, "--parser", &v))) return m < 0 ? -1 : push(&p->parsers, &p->nparsers, v);
     if ((m = take(argc, argv, i, "--handoff-ini", &v))) return m < 0 ? -1 : push(&p->inis, &p->ninis, v);
+    if ((m = take(argc, argv, i, "--parser-timeout", &v))) {
+        char *end;
+        unsigned long ms;
+        if (m < 0) return -1;
+        ms = strtoul(v, &end, 10);
+        if (!*v || *end || *v == '-' || *v == '+' || ms > 0x7fffffffUL) {
+            fprintf(stderr, "nmhost: --parser-timeout wants milliseconds (0: no bound): %s\n"
+                    "Try 'nmhost --help'.\n", v);
+            return -1;
+        }
+        p->timeout = v;
+        return 1;
+    }
     return 0;
 }
 
@@ -110,6 +124,8 @@ BOOL nm_parsers_load(const struct nm_parser_opts *p)
         }
     }
     if (!ok) return FALSE;
+    /* the watchdog's bound, before any parser code runs (Register is watched too) */
+    if (p->timeout) NmShimSetParserTimeout((DWORD)strtoul(p->timeout, NULL, 10));
     /* parsers\ beside nmhost.exe */
     n = GetModuleFileNameA(NULL, exe, sizeof(exe));
     if (n && n < sizeof(exe) && (s = strrchr(exe, '\\'))) {
@@ -131,6 +147,7 @@ int nm_parsers_extra(const struct nm_parser_opts *p, const char **extra, int n, 
 {
     int i;
 
+    if (p->timeout && n + 2 <= max) { extra[n++] = "--parser-timeout"; extra[n++] = p->timeout; }
     for (i = 0; i < p->ninis && n + 2 <= max; i++) { extra[n++] = "--handoff-ini"; extra[n++] = p->inis[i]; }
     for (i = 0; i < p->nparsers && n + 2 <= max; i++) { extra[n++] = "--parser"; extra[n++] = p->parsers[i]; }
     return n;

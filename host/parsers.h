@@ -1,6 +1,6 @@
 /*
  * parsers.h - nmhost's plug-in parser options (README "Loading parsers"): --parser FILE
- * (repeatable), --handoff-ini FILE (repeatable), and the parsers folders: "parsers\"
+ * (repeatable), --handoff-ini FILE (repeatable), --parser-timeout MS, and the parsers folders: "parsers\"
  * beside nmhost.exe and the folders in NMSHIM_PARSERS (';'-separated). All are loaded
  * through nmapi.dll (NmShimLoadHandoffIni, NmShimLoadParser) before any expert runs.
  */
@@ -14,6 +14,7 @@ struct nm_parser_opts {
     int          nparsers, ninis;
     const char **parsers;       /* --parser, in command-line order */
     const char **inis;          /* --handoff-ini */
+    const char  *timeout;       /* --parser-timeout MS as given (checked), or NULL */
 };
 
 /* Takes argv[*i] when it is one of the options (moving *i past its value): 1; 0 when it

@@ -260,6 +260,17 @@ DWORD WINAPI NmShimGetParserInfo(DWORD index, NMSHIM_PARSER_INFO *info);
  * "value = PROTOCOL[, instance data]" lines, values decimal or 0x-hex.
  * NMERR_INVALID_FILE_FORMAT with "FILE line N: ..." in err for a bad one. */
 DWORD WINAPI NmShimLoadHandoffIni(LPCSTR path, LPSTR err, DWORD errlen);
+/* The bound on one call of a parser's entry point (RecognizeFrame, AttachProperties,
+ * FormatProperties, Register, Deregister, ParserAutoInstallInfo; not DllMain): a call
+ * still running after ms milliseconds, while its thread runs the parser DLL's own code, is
+ * stopped by a watchdog thread, and the parser is disabled for the rest of the run (why:
+ * "loops: no return from RecognizeFrame in 2000 ms"; fault.code NMSHIM_PARSER_TIMEOUT,
+ * at the instruction where it was stopped). One blocked in a wait (a system DLL) is not
+ * stopped. Default NMSHIM_PARSER_TIMEOUT_DEFAULT_MS; 0: no bound. Any time; applies from
+ * the next watchdog tick. Always NMERR_SUCCESS. */
+#define NMSHIM_PARSER_TIMEOUT            0xE04E4D01
+#define NMSHIM_PARSER_TIMEOUT_DEFAULT_MS 2000
+DWORD WINAPI NmShimSetParserTimeout(DWORD ms);
 /* ---- status history of a Run (shim/events.c) ------------------------------------
  * nmapi keeps, in host memory, the ExpertIndicateStatus calls of each Run that changed
  * something. The rule: a call is kept when it is the Run's first, or when, after the

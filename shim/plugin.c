@@ -28,6 +28,7 @@
 #include "guard.h"
 #include "engine.h"
 #include "handoff.h"
+#include "watchdog.h"
 
 #define NM_MAX_PLUGINS   32
 #define MAX_SET_ENTRIES  256          /* PF_HANDOFFSET entries read per set */
@@ -36,6 +37,7 @@ struct nm_plugin {
     uint32_t id;
     char path[MAX_PATH];
     HMODULE module;
+    ULONG_PTR lo, hi;                 /* its image: where the watchdog may stop a loop */
     HEXPERTKEY heap;                  /* CCHeap*: one instance per parser (instance.c) */
     LPVOID ccinst;                    /* SetCCInstPtr */
     volatile LONG disabled;
@@ -65,7 +67,8 @@ static void unlock(void) { InterlockedExchange(&state_lock, 0); }
 
 static void describe(NMSHIM_FAULT *f, const struct nm_fault_record *rec, const char *entry)
 {
-    const char *name = nm_guard_exception_name(rec->code);
+    const char *name = rec->code == NMSHIM_PARSER_TIMEOUT ? "PARSER_TIMEOUT"
+                                                          : nm_guard_exception_name(rec->code);
     DWORD i;
 
     memset(f, 0, sizeof(*f));
@@ -87,19 +90,58 @@ static void describe(NMSHIM_FAULT *f, const struct nm_fault_record *rec, const c
     for (i = 0; i < rec->nparams && i < 4; i++) f->params[i] = rec->params[i];
 }
 
-/* The first fault or garbage of a plug-in is the one reported. */
-static void plugin_disable(struct nm_plugin *pl, const char *entry, const char *why,
-                           const struct nm_fault_record *rec, DWORD frame)
+/* The first fault or garbage of a plug-in is the one reported; text is the whole "why". */
+static void plugin_disable_text(struct nm_plugin *pl, const char *entry, const char *text,
+                                const struct nm_fault_record *rec, DWORD frame)
 {
     lock();
     if (!pl->disabled) {
         pl->disabled = 1;
-        snprintf(pl->why, sizeof(pl->why), "%s in %s", why, entry);
+        lstrcpynA(pl->why, text, sizeof(pl->why));
         lstrcpynA(pl->entry, entry, sizeof(pl->entry));
         if (rec) describe(&pl->fault, rec, "");
         pl->disabled_frame = frame;
     }
     unlock();
+}
+
+static void plugin_disable(struct nm_plugin *pl, const char *entry, const char *why,
+                           const struct nm_fault_record *rec, DWORD frame)
+{
+    char text[sizeof(pl->why)];
+
+    snprintf(text, sizeof(text), "%s in %s", why, entry);
+    plugin_disable_text(pl, entry, text, rec, frame);
+}
+
+/* A guarded call of the plug-in's code, watched (watchdog.c): NM_GUARD_OK, or
+ * NM_GUARD_FAULTED with the plug-in disabled, its fault or its loop reported. A loop is
+ * the watchdog's single-step trap caught by the guard: reported as NMSHIM_PARSER_TIMEOUT
+ * at the instruction where it was stopped (in the parser's image, so the report's
+ * module+offset points into the loop). */
+static int watched_call(struct nm_plugin *pl, nm_guard_fn fn, void *ctx, const char *entry,
+                        struct nm_fault_record *rec)
+{
+    struct nm_watch w;
+    int r, stopped;
+
+    nm_watch_begin(&w, pl ? pl->lo : 0, pl ? pl->hi : 0);
+    r = nm_guard_call(fn, ctx, rec);
+    stopped = nm_watch_end(&w);
+    if (r == NM_GUARD_OK || !pl) return r;
+    if (stopped && rec->code == EXCEPTION_SINGLE_STEP) {
+        char text[sizeof(pl->why)];
+        snprintf(text, sizeof(text), "loops: no return from %s in %lu ms", entry,
+                 (unsigned long)nm_watchdog_timeout());
+        rec->code = NMSHIM_PARSER_TIMEOUT;
+        rec->flags = 0;
+        rec->nparams = 0;
+        rec->caller = 0;
+        plugin_disable_text(pl, entry, text, rec, (DWORD)-1);
+    } else {
+        plugin_disable(pl, entry, "fault", rec, (DWORD)-1);
+    }
+    return r;
 }
 
 /* ---- the engine's hooks -------------------------------------------------------------- */
@@ -112,10 +154,9 @@ static int guarded_call(struct nm_entry_call *c)
     int r;
 
     cur_plugin = pl;
-    r = nm_guard_call(call_fn, c, &rec);
+    r = watched_call(pl, call_fn, c, entry_names[c->entry], &rec);
     cur_plugin = saved;
     if (r == NM_GUARD_OK) return 0;
-    if (pl) plugin_disable(pl, entry_names[c->entry], "fault", &rec, (DWORD)-1);
     WARN("plug-in protocol %s faulted in %s (0x%08lx)\n", (const char *)c->proto->info.ProtocolName,
          entry_names[c->entry], rec.code);
     return -1;
@@ -228,10 +269,8 @@ static void auto_install_info(struct nm_plugin *pl, FARPROC fn, struct nm_protoc
     unsigned nblocks = 0, j;
     DWORD n, i;
 
-    if (nm_guard_call(aii_fn, &c, &rec) != NM_GUARD_OK) {
-        plugin_disable(pl, "ParserAutoInstallInfo", "fault", &rec, (DWORD)-1);
+    if (watched_call(pl, aii_fn, &c, "ParserAutoInstallInfo", &rec) != NM_GUARD_OK)
         return;
-    }
     if (!c.info) { warn_add(pl, "%s", "ParserAutoInstallInfo returned NULL"); return; }
     if (nm_safe_copy(&n, &c.info->nParsers, sizeof(n)) || !n || n > NM_MAX_PROTOCOLS) {
         warn_add(pl, "%s", "PF_PARSERDLLINFO unreadable or with a bad nParsers");
@@ -299,6 +338,26 @@ static void load_companions(void)
             !LoadLibraryExA(path, NULL, LOAD_WITH_ALTERED_SEARCH_PATH))
             WARN("%s did not load (error %lu)\n", path, GetLastError());
     }
+}
+
+/* The DLL's image, [base, base + SizeOfImage) from its PE header (mapped by the loader
+ * just now): the watchdog stops a loop only while the thread runs code in there. DllMain
+ * is not watched (its image is not known before LoadLibrary returns, and it runs under the
+ * loader lock). */
+static void image_range(struct nm_plugin *pl)
+{
+    const BYTE *base = (const BYTE *)pl->module;
+    IMAGE_DOS_HEADER dos;
+    IMAGE_NT_HEADERS nt;
+
+    if (nm_safe_copy(&dos, base, sizeof(dos)) || dos.e_magic != IMAGE_DOS_SIGNATURE ||
+        dos.e_lfanew <= 0 || nm_safe_copy(&nt, base + dos.e_lfanew, sizeof(nt)) ||
+        nt.Signature != IMAGE_NT_SIGNATURE || !nt.OptionalHeader.SizeOfImage) {
+        WARN("%s: no PE header: its calls are not watched\n", pl->path);
+        return;
+    }
+    pl->lo = (ULONG_PTR)base;
+    pl->hi = (ULONG_PTR)base + nt.OptionalHeader.SizeOfImage;
 }
 
 struct load_ctx { const char *path; HMODULE module; DWORD error; };
@@ -375,6 +434,8 @@ DWORD WINAPI NmShimLoadParser(LPCSTR path, LPSTR err, DWORD errlen)
         goto out;
     }
     if (!nmine) warn_add(pl, "%s", "DllMain created no protocol (CreateProtocol)");
+    image_range(pl);
+    nm_watchdog_start();
     aii = GetProcAddress(lc.module, "ParserAutoInstallInfo");
     if (!aii) aii = GetProcAddress(lc.module, "_ParserAutoInstallInfo@0");
     if (!aii) warn_add(pl, "%s", "no ParserAutoInstallInfo export: no hand-off sets");
@@ -397,6 +458,13 @@ out:
     if (msg[0] && err && errlen) lstrcpynA(err, msg, (int)errlen);
     if (msg[0]) WARN("%s\n", msg);
     return rc;
+}
+
+/* NmShimSetParserTimeout (nmapi.@): the watchdog's bound (watchdog.c), 0 for none. */
+DWORD WINAPI NmShimSetParserTimeout(DWORD ms)
+{
+    nm_watchdog_set_timeout(ms);
+    return NMERR_SUCCESS;
 }
 
 /* NmShimGetParserInfo (nmapi.@) */

@@ -10,6 +10,9 @@
 # GetPropertyText), all three are disabled and reported (text and JSON), the expert's events do not change, and the exit
 # status stays 0 (a disabled parser is a warning). Also: --isolate children load the same
 # parsers, NMSHIM_PARSERS folders, --handoff-ini (good and bad), and a missing DLL.
+# Parsers that never return (t_zap_loop.dll in RecognizeFrame, t_zap_attloop.dll in
+# AttachProperties, on frame 3): the watchdog stops the call, the parser is disabled and
+# reported as a loop, the expert is done, with the other protocols' properties in every frame.
 #   tests/check-parsers.sh BIN_DIR ARCH        (ARCH: i686 or x86_64)
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -17,7 +20,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 nm_check_init check-parsers "$@"
 nm_check_tools python3
 nm_check_built nmhost.exe parser.dll
-nm_check_experts t_zapwatch.dll t_zap_parser.dll t_zap_fault.dll t_zap_badoff.dll t_zap_fmtfault.dll t_zap_junkinfo.dll t_zap_parser.ini
+nm_check_experts t_zapwatch.dll t_zap_parser.dll t_zap_fault.dll t_zap_badoff.dll t_zap_fmtfault.dll t_zap_junkinfo.dll t_zap_parser.ini \
+    t_zap_loop.dll t_zap_attloop.dll
 nm_check_wine
 
 cap=$tmp/zap.pcap
@@ -135,6 +139,39 @@ grep -q "line 3: 'seven' is not a number" "$tmp/badini.err" || fail "bad INI: me
 run missing 2 --parser "$bin/no_such_parser.dll" "$bin/t_zapwatch.dll"
 grep -q "cannot load parser" "$tmp/missing.err" || fail "missing parser: message '$(cat "$tmp/missing.err")'"
 run none 1 "$bin/t_zapwatch.dll"
+
+# 7. parsers whose entry point never returns (shim/watchdog.c): each loops on frame 3's
+# message; after the bound (the default 2000 ms; 500 ms by --parser-timeout) the call is
+# stopped in the parser's own code, the parser disabled and reported as a loop; the expert
+# is done (-t 60 never comes into it), with frames 1-2's ZAP events and, in the summary,
+# every UDP frame (the other protocols' properties stay, frame 3's too); the whole run in
+# less than 20 s. Also under --isolate (the children get --parser-timeout).
+{ grep '^frame [12]:' "$tmp/expect"; tail -n 1 "$tmp/expect" | sed 's/ zap [0-9]* / zap 0 /'; } > "$tmp/expect-loop"
+for spec in t_zap_loop:RecognizeFrame:2000: t_zap_attloop:AttachProperties:500:--parser-timeout=500 \
+            t_zap_attloop:AttachProperties:500:--isolate; do
+    IFS=: read -r dll entry ms opt <<< "$spec"
+    name=$dll${opt:+-${opt%%=*}}; name=${name//-/}
+    extra=()
+    case "$opt" in --isolate) extra=(--isolate --parser-timeout 500) ;; ?*) extra=("$opt") ;; esac
+    t0=$(date +%s%N)
+    run "$name" 0 -t 60 "${extra[@]}" --parser "$bin/$dll.dll" "$bin/t_zapwatch.dll"
+    secs=$(( ($(date +%s%N) - t0) / 1000000000 ))
+    [ "$secs" -lt 20 ] || fail "$name: the run took $secs s"
+    [ -f "$tmp/$name.json" ] || continue
+    events "$tmp/$name.json" > "$tmp/$name.events"
+    diff -u "$tmp/expect-loop" "$tmp/$name.events" > "$tmp/$name.diff" || { fail "$name: events differ"; cat "$tmp/$name.diff"; }
+    got=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["experts"][0]["outcome"])' "$tmp/$name.json")
+    [ "$got" = done ] || fail "$name: the expert's outcome is '$got', expected done"
+    [ "$opt" = --isolate ] && continue      # the parent's parsers section: loading only
+    got=$(parser "$tmp/$name.json" "$dll.dll" protocols state entry why disabled_frame frames_affected fault.name fault.module)
+    want="ZAP disabled $entry loops: no return from $entry in $ms ms 3 1 PARSER_TIMEOUT $dll.dll"
+    [ "$got" = "$want" ] || fail "$name: got '$got', expected '$want'"
+    grep -q "$dll.dll: ZAP, DISABLED: loops: no return from $entry in $ms ms at frame 3" "$tmp/$name.out" ||
+        fail "$name: text report: no loop line"
+    echo "check-parsers ($arch): $dll.dll stopped in $entry, run took $secs s"
+done
+run badtimeout 2 --parser-timeout 2s --parser "$bin/t_zap_parser.dll" "$bin/t_zapwatch.dll"
+grep -q "parser-timeout wants milliseconds" "$tmp/badtimeout.err" || fail "bad --parser-timeout: message '$(cat "$tmp/badtimeout.err")'"
 
 echo "check-parsers ($arch): $failures failed"
 [ $failures = 0 ]

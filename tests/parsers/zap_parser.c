@@ -4,7 +4,7 @@
  * CreateProtocol, ParserAutoInstallInfo hands the DLL's hand-off set to the host from the
  * process heap, Register builds the property database, AttachProperties attaches
  * instances, FormatProperties calls the formatter each PROPERTYINFO.InstanceData holds.
- * Built three times (tests/parsers/CMakeLists.txt):
+ * Built several times (tests/parsers/CMakeLists.txt):
  *   ZAP_MODE 0  t_zap_parser.dll   protocol ZAP, UDP port 7777 (pWhoHandsOffToMe, decimal)
  *               and 7780 (the INI beside it, with instance data 100)
  *   ZAP_MODE 1  t_zap_fault.dll    protocol ZAPFAULT, port 7778: faults in AttachProperties
@@ -15,6 +15,10 @@
  *   ZAP_MODE 4  t_zap_junkinfo.dll protocol ZAPJUNK: ParserAutoInstallInfo answers junk (an
  *               unterminated comment, an unreadable set, a set claiming 5000 entries that
  *               is not even on the heap); the host reads it with bounds and says so
+ *   ZAP_MODE 5  t_zap_loop.dll     protocol ZAP, port 7777, no INI: RecognizeFrame never
+ *               returns for a message with both Urgent and Compressed set (frame 3 of the
+ *               capture): pure computation, the watchdog's case (shim/watchdog.c)
+ *   ZAP_MODE 6  t_zap_attloop.dll  the same, the loop in AttachProperties
  * Links nmapi.dll and parser.dll, as the template does (nmapi.lib, parser.lib).
  * The ZAP message (8-byte header, big-endian): 'Z' 'P', opcode (WORD, labelled: 1 Hello,
  * 2 Data, 3 Bye), flags (BYTE: bit 0 Urgent, bit 1 Compressed, bit 2 Last), next (BYTE:
@@ -51,6 +55,16 @@
 #define ZAP_NAME "ZAP"
 #define ZAP_PORT 7777
 #define ZAP_BASE HANDOFF_VALUE_FORMAT_BASE_DECIMAL
+#endif
+
+#if ZAP_MODE == 5 || ZAP_MODE == 6
+/* Never returns: a counter in memory, so no compiler may drop the loop. */
+static void zap_spin(void)
+{
+    static volatile unsigned long counter;
+    for (;;) counter++;
+}
+#define ZAP_LOOPS(p) ((p)[4] == 0x03)  /* Urgent | Compressed */
 #endif
 
 /* LookupWordSetString: imported from parser.dll (the SDK's parser.lib; netmon.h declares it). */
@@ -181,6 +195,9 @@ static LPBYTE WINAPI zap_recognize(HFRAME f, ULPBYTE frame, ULPBYTE p, DWORD mac
     (void)prev;
     *inst = *inst + 1;                        /* the next message's index (AttachProperties
                                                * gets the value this call was entered with) */
+#if ZAP_MODE == 5
+    if (ZAP_LOOPS(p)) zap_spin();
+#endif
 #if ZAP_MODE == 2
     *status = PROTOCOL_STATUS_NEXT_PROTOCOL;  /* garbage: far past the frame */
     *next = hzap;
@@ -206,6 +223,9 @@ static LPBYTE WINAPI zap_attach(HFRAME f, ULPBYTE frame, ULPBYTE p, DWORD mac, D
     (void)frame; (void)mac; (void)prev; (void)prevoff;
 #if ZAP_MODE == 1
     *(volatile DWORD *)(ULONG_PTR)idx = 0xdead;  /* faults: writes to a small number */
+#endif
+#if ZAP_MODE == 6
+    if (ZAP_LOOPS(p)) zap_spin();
 #endif
     if (len > left - 8) len = left - 8;       /* truncated: the payload there is */
     AttachPropertyInstance(f, props[P_SUMMARY].hProperty, 8 + len, p, 0, 0, 0);
