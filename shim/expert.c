@@ -94,29 +94,8 @@ static void format(char *buf, size_t len, const char *fmt, ...)
 /* Turns the guard's record into the report's fault description. */
 static void describe_fault(NMSHIM_FAULT *f, const struct nm_fault_record *rec, const char *entry)
 {
-    const char *name = rec->code == NM_EXIT_EXCEPTION && rec->nparams >= 1
-        ? nm_hooks_exit_name(rec->params[0]) : nm_guard_exception_name(rec->code);
-    DWORD i;
-
-    memset(f, 0, sizeof(*f));
-    f->code = rec->code;
-    f->flags = rec->flags;
-    if (name) lstrcpynA(f->name, name, sizeof(f->name));
-    else snprintf(f->name, sizeof(f->name), "0x%08lx", rec->code);
-    lstrcpynA(f->entry, entry, sizeof(f->entry));
-    f->address = rec->address;
-    /* Faults inside system DLLs (RaiseException, a CRT function) are reported at the
-     * code that called them; address keeps where it really happened. */
-    nm_guard_module_of(rec->caller ? rec->caller : rec->address, f->module, sizeof(f->module),
-                       &f->offset);
-    f->av_access = ~0u;
-    if ((rec->code == EXCEPTION_ACCESS_VIOLATION || rec->code == EXCEPTION_IN_PAGE_ERROR)
-        && rec->nparams >= 2) {
-        f->av_access = (DWORD)rec->params[0];
-        f->av_target = rec->params[1];
-    }
-    f->nparams = rec->nparams;
-    for (i = 0; i < rec->nparams && i < 4; i++) f->params[i] = rec->params[i];
+    nm_guard_describe(f, rec, rec->code == NM_EXIT_EXCEPTION && rec->nparams >= 1
+                      ? nm_hooks_exit_name(rec->params[0]) : NULL, entry);
 }
 
 /* ---- the outcome: one state machine, written only here --------------------------------

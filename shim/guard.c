@@ -1,10 +1,12 @@
 /*
  * guard.c - the arch-independent half of the fault guard: exception names and the
- * module + offset of a faulting address (the mechanism is in guard_<arch>.c).
+ * module + offset of a faulting address, the NMSHIM_FAULT reports show (the mechanism is in guard_<arch>.c).
  */
+#include <stdio.h>
 #include <string.h>
 #include <windows.h>
 #include "guard.h"
+#include "nmshim.h"
 
 /* Exception codes that mingw-w64 10's headers do not all spell out; values are the
  * NTSTATUS numbers from ntstatus.h / the Windows docs. */
@@ -276,4 +278,30 @@ void nm_guard_fill(struct nm_fault_record *rec, const EXCEPTION_RECORD *er, ULON
      * in our stack check is reported at the expert's call. The scan reads the stack above
      * sp, on the reserve nm_guard_stack_arm keeps for the dispatch. */
     rec->caller = find_caller(rec->address, sp, er->ExceptionCode == STATUS_STACK_OVERFLOW);
+}
+
+void nm_guard_describe(NMSHIM_FAULT *f, const struct nm_fault_record *rec, const char *name,
+                       const char *entry)
+{
+    DWORD i;
+
+    if (!name) name = nm_guard_exception_name(rec->code);
+    memset(f, 0, sizeof(*f));
+    f->code = rec->code;
+    f->flags = rec->flags;
+    if (name) lstrcpynA(f->name, name, sizeof(f->name));
+    else snprintf(f->name, sizeof(f->name), "0x%08lx", rec->code);
+    lstrcpynA(f->entry, entry, sizeof(f->entry));
+    f->address = rec->address;
+    /* address keeps where it really happened; module + offset name the caller's code */
+    nm_guard_module_of(rec->caller ? rec->caller : rec->address, f->module, sizeof(f->module),
+                       &f->offset);
+    f->av_access = ~0u;
+    if ((rec->code == EXCEPTION_ACCESS_VIOLATION || rec->code == EXCEPTION_IN_PAGE_ERROR)
+        && rec->nparams >= 2) {
+        f->av_access = (DWORD)rec->params[0];
+        f->av_target = rec->params[1];
+    }
+    f->nparams = rec->nparams;
+    for (i = 0; i < rec->nparams && i < 4; i++) f->params[i] = rec->params[i];
 }

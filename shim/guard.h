@@ -65,4 +65,12 @@ int  nm_guard_after_call(const unsigned char *ret);/* ret follows a call instruc
 void nm_guard_fill(struct nm_fault_record *rec, const EXCEPTION_RECORD *er, ULONG_PTR sp);
 void nm_guard_module_of(ULONG_PTR address, char *module, size_t len, ULONG_PTR *offset);
 
+/* Fills a report's NMSHIM_FAULT from a fault record (expert.c for experts, plugin.c for
+ * parsers): name, or the exception's own name when NULL (or "0x%08lx" when unknown);
+ * the module + offset of the code that faulted (of its caller for a fault inside a
+ * system DLL: RaiseException, a CRT function); the access of an access violation. */
+struct NMSHIM_FAULT;
+void nm_guard_describe(struct NMSHIM_FAULT *f, const struct nm_fault_record *rec,
+                       const char *name, const char *entry);
+
 #endif /* NM_GUARD_H */
