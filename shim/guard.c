@@ -1,6 +1,7 @@
 /*
- * guard.c - the arch-independent half of the fault guard: exception names and the
- * module + offset of a faulting address, the NMSHIM_FAULT reports show (the mechanism is in guard_<arch>.c).
+ * guard.c - the arch-independent half of the fault guard: exception names, the module +
+ * offset of a faulting address, and the NMSHIM_FAULT the reports show (the mechanism is
+ * in guard_<arch>.c).
  */
 #include <stdio.h>
 #include <string.h>
