@@ -1,6 +1,7 @@
 /*
- * stubs_engine.c - documented stubs of the protocol, property, filter, handoff and
- * parser-helper exports (nmapi.@): everything the parser engine will serve (docs/design.md §5).
+ * stubs_engine.c - documented stubs of the protocol, property, filter and handoff
+ * exports (nmapi.@): everything the parser engine will serve (docs/design.md §5). (The
+ * Parser.lib helpers are real: companions/parserlib and shim/parserlib.c.)
  * Nothing else lives here: each function is deleted from this file when the engine
  * implements it (def/nmapi.def marks these lines "(engine)").
  *
@@ -33,76 +34,6 @@ DWORD WINAPI QueryProtocolState(HCAPTURE hCapture, HPROTOCOL hProtocol);
 VOID __cdecl SetMaxAmountOfProtocols(DWORD nMaxProtocols);
 DWORD WINAPI UnlockFramePropertyTable(HFRAME hFrame);
 DWORD WINAPI UnlockFrameText(HFRAME hFrame);
-
-/* AddressToString (nmapi.@) */
-LPSTR WINAPI AddressToString(LPSTR string,BYTE *lpAddress)
-{
-    NM_STUB();
-    return NULL;
-}
-
-/* BERGetHeader (nmapi.@) */
-WINBOOL __cdecl BERGetHeader(ULPBYTE pCurrentPointer,ULPBYTE pTag,LPDWORD pHeaderLength,LPDWORD pDataLength,ULPBYTE *ppNext)
-{
-    NM_STUB();
-    return FALSE;
-}
-
-/* BERGetInteger (nmapi.@) */
-WINBOOL __cdecl BERGetInteger(ULPBYTE pCurrentPointer,ULPBYTE *ppValuePointer,LPDWORD pHeaderLength,LPDWORD pDataLength,ULPBYTE *ppNext)
-{
-    NM_STUB();
-    return FALSE;
-}
-
-/* BERGetString (nmapi.@) */
-WINBOOL __cdecl BERGetString(ULPBYTE pCurrentPointer,ULPBYTE *ppValuePointer,LPDWORD pHeaderLength,LPDWORD pDataLength,ULPBYTE *ppNext)
-{
-    NM_STUB();
-    return FALSE;
-}
-
-/* BuildINIPath (nmapi.@) */
-LPSTR __cdecl BuildINIPath(char *FullPath,char *IniFileName)
-{
-    NM_STUB();
-    return NULL;
-}
-
-/* LookupByteSetString (nmapi.@) */
-LPBYTE WINAPI LookupByteSetString(LPSET lpSet,BYTE Value)
-{
-    NM_STUB();
-    return NULL;
-}
-
-/* LookupDwordSetString (nmapi.@) */
-LPBYTE WINAPI LookupDwordSetString(LPSET lpSet,DWORD Value)
-{
-    NM_STUB();
-    return NULL;
-}
-
-/* LookupWordSetString (nmapi.@) */
-LPBYTE WINAPI LookupWordSetString(LPSET lpSet,WORD Value)
-{
-    NM_STUB();
-    return NULL;
-}
-
-/* StringToAddress (nmapi.@) */
-LPBYTE WINAPI StringToAddress(BYTE *lpAddress,LPSTR string)
-{
-    NM_STUB();
-    return NULL;
-}
-
-/* VarLenSmallIntToDword (nmapi.@) */
-LPDWORD WINAPI VarLenSmallIntToDword(LPBYTE pValue,WORD ValueLen,WINBOOL fIsByteswapped,LPDWORD lpDword)
-{
-    NM_STUB();
-    return NULL;
-}
 
 /* DisableParserFilter (nmapi.@) */
 DWORD WINAPI DisableParserFilter(HFILTER hFilter,HPARSER hParser)
