@@ -21,13 +21,8 @@
 /* Undeclared in netmon.h (or declared with another convention): inferred prototypes. */
 DWORD WINAPI DisableProtocol(HCAPTURE hCapture, HPROTOCOL hProtocol);
 DWORD WINAPI EnableProtocol(HCAPTURE hCapture, HPROTOCOL hProtocol);
-LPPROTOCOLTABLE WINAPI EnumProtocols(VOID);
 HFRAME WINAPI FilterFindPropertyInstance(HFRAME hFrame, HFILTER hMasterFilter, HCAPTURE hCapture, HFILTER hInstanceFilter, LPPROPERTYINST *lpPropRestartKey, STATUSPROC StatusProc, LPVOID UIInstance, DWORD TimeDelta, WINBOOL FilterForward);
 DWORD WINAPI FrameRecognize(HFRAME hFrame);
-DWORD WINAPI GetMaxAmountOfProtocols(VOID);
-LPSTR WINAPI GetProtocolDLLName(HPROTOCOL hProtocol);
-HPROTOCOL WINAPI GetProtocolFromProperty(HPROPERTY hProperty);
-HPROTOCOL WINAPI GetProtocolFromProtocolID(DWORD ProtocolID);
 LPPROPERTYTABLE WINAPI LockFramePropertyTable(HFRAME hFrame);
 LPVOID WINAPI LockFrameText(HFRAME hFrame);
 DWORD WINAPI QueryProtocolState(HCAPTURE hCapture, HPROTOCOL hProtocol);
@@ -63,12 +58,6 @@ DWORD WINAPI EnableProtocol(HCAPTURE hCapture, HPROTOCOL hProtocol)
     return NMERR_NOT_SUPPORTED;
 }
 
-/* EnumProtocols (nmapi.@): prototype inferred from its @N and name */
-LPPROTOCOLTABLE WINAPI EnumProtocols(VOID)
-{
-    NM_STUB();
-    return NULL;
-}
 
 /* FilterFindFrame (nmapi.@) */
 DWORD WINAPI FilterFindFrame(HFILTER hFilter,HCAPTURE hCapture,DWORD nFrame,STATUSPROC StatusProc,LPVOID UIInstance,DWORD TimeDelta,WINBOOL FilterDirection)
@@ -104,33 +93,9 @@ HFILTER WINAPI GetCurrentFilter(VOID)
     return NULL;
 }
 
-/* GetMaxAmountOfProtocols (nmapi.@): prototype inferred from its @N and name */
-DWORD WINAPI GetMaxAmountOfProtocols(VOID)
-{
-    NM_STUB();
-    return 0;
-}
 
-/* GetProtocolDLLName (nmapi.@): prototype inferred from its @N and name */
-LPSTR WINAPI GetProtocolDLLName(HPROTOCOL hProtocol)
-{
-    NM_STUB();
-    return NULL;
-}
 
-/* GetProtocolFromProperty (nmapi.@): prototype inferred from its @N and name */
-HPROTOCOL WINAPI GetProtocolFromProperty(HPROPERTY hProperty)
-{
-    NM_STUB();
-    return NULL;
-}
 
-/* GetProtocolFromProtocolID (nmapi.@): prototype inferred from its @N and name */
-HPROTOCOL WINAPI GetProtocolFromProtocolID(DWORD ProtocolID)
-{
-    NM_STUB();
-    return NULL;
-}
 
 /* IsRawIPXEnabled (nmapi.@) */
 BOOLEAN WINAPI IsRawIPXEnabled(LPSTR secName,LPSTR iniFile,LPSTR CurProtocol)
