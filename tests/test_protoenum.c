@@ -3,8 +3,9 @@
  * GetProtocolFromProperty, GetProtocolFromProtocolID, GetProtocolDLLName (shim/protoenum.c),
  * black-box through nmapi.dll's own exports: their answers agree with GetEnabledProtocols,
  * GetProtocolInfo and GetProperty for every protocol, built-in and a plug-in parser
- * (t_zap_parser.dll loaded with NmShimLoadParser), and bad handles get NULL. (The i686
- * argument sizes and NULL/random arguments: suite compat.)
+ * (t_zap_parser.dll loaded with NmShimLoadParser), and bad handles get NULL; and
+ * BuildINIPath where it has a folder, called by a parser (t_inipath_parser.dll). (The
+ * i686 argument sizes and NULL/random arguments: suites compat and parserdll.)
  */
 #include <string.h>
 #include "test_util.h"
@@ -106,9 +107,43 @@ static void test_protoenum_plugin(void)
     check_table(enum_protocols(), "ZAP", "t_zap_parser.dll");
 }
 
+/* BuildINIPath (shim/parserlib.c) has a folder only inside a parser's entry point:
+ * t_inipath_parser.dll calls it from Register and exports what it got. */
+static void test_protoenum_buildinipath_in_parser(void)
+{
+    char err[300], want[MAX_PATH], *slash;
+    HMODULE m;
+    const char *good, *ini;
+    const int *good_ret, *bad_ret, *calls;
+
+    CHECK_EQ_U(load_parser(nm_test_path("t_inipath_parser.dll"), err, sizeof(err)), NMERR_SUCCESS);
+    m = GetModuleHandleA("t_inipath_parser.dll");
+    CHECK(m != NULL);
+    if (!m) return;
+    good = (const char *)(void *)GetProcAddress(m, "InipathGood");
+    ini = (const char *)(void *)GetProcAddress(m, "InipathIni");
+    good_ret = (const int *)(void *)GetProcAddress(m, "InipathGoodRet");
+    bad_ret = (const int *)(void *)GetProcAddress(m, "InipathBadRet");
+    calls = (const int *)(void *)GetProcAddress(m, "InipathCalls");
+    CHECK(good && ini && good_ret && bad_ret && calls);
+    if (!good || !ini || !good_ret || !bad_ret || !calls) return;
+    CHECK_EQ_U(*calls, 1);
+    CHECK_EQ_U(*good_ret, 1);
+    CHECK_EQ_U(*bad_ret, 1);
+    /* the folder of the parser DLL (as the loader has it) + "t_inipath.ini" */
+    CHECK(GetModuleFileNameA(m, want, sizeof(want)) > 0);
+    if ((slash = strrchr(want, '\\'))) strcpy(slash + 1, "t_inipath.ini");
+    CHECK(lstrcmpiA(good, want) == 0);
+    CHECK_MSG(!strcmp(good + strlen(good) - 14, "\\t_inipath.ini"), "got %s", good);
+    if ((slash = strrchr(want, '\\'))) strcpy(slash + 1, "t_inipath.INI");
+    CHECK_STR(ini, want);
+    CHECK_STR(dll_name(by_name((LPSTR)"INIPATH")), "t_inipath_parser.dll");
+}
+
 static const struct nm_test tests[] = {
     NM_TEST(test_protoenum_builtin),
     NM_TEST(test_protoenum_plugin),
+    NM_TEST(test_protoenum_buildinipath_in_parser),
     NM_TEST_END
 };
 const struct nm_suite suite_protoenum = { "protoenum", init, NULL, tests };
