@@ -22,12 +22,9 @@
 DWORD WINAPI DisableProtocol(HCAPTURE hCapture, HPROTOCOL hProtocol);
 DWORD WINAPI EnableProtocol(HCAPTURE hCapture, HPROTOCOL hProtocol);
 HFRAME WINAPI FilterFindPropertyInstance(HFRAME hFrame, HFILTER hMasterFilter, HCAPTURE hCapture, HFILTER hInstanceFilter, LPPROPERTYINST *lpPropRestartKey, STATUSPROC StatusProc, LPVOID UIInstance, DWORD TimeDelta, WINBOOL FilterForward);
-DWORD WINAPI FrameRecognize(HFRAME hFrame);
-LPPROPERTYTABLE WINAPI LockFramePropertyTable(HFRAME hFrame);
 LPVOID WINAPI LockFrameText(HFRAME hFrame);
 DWORD WINAPI QueryProtocolState(HCAPTURE hCapture, HPROTOCOL hProtocol);
 VOID __cdecl SetMaxAmountOfProtocols(DWORD nMaxProtocols);
-DWORD WINAPI UnlockFramePropertyTable(HFRAME hFrame);
 DWORD WINAPI UnlockFrameText(HFRAME hFrame);
 
 /* DisableParserFilter (nmapi.@) */
@@ -79,12 +76,6 @@ VOID WINAPI FilterFlushBits(HFILTER hFilter)
     NM_STUB();
 }
 
-/* FrameRecognize (nmapi.@): prototype inferred from its @N and name */
-DWORD WINAPI FrameRecognize(HFRAME hFrame)
-{
-    NM_STUB();
-    return NMERR_NOT_SUPPORTED;
-}
 
 /* GetCurrentFilter (nmapi.@) */
 HFILTER WINAPI GetCurrentFilter(VOID)
@@ -104,12 +95,6 @@ BOOLEAN WINAPI IsRawIPXEnabled(LPSTR secName,LPSTR iniFile,LPSTR CurProtocol)
     return FALSE;
 }
 
-/* LockFramePropertyTable (nmapi.@): prototype inferred from its @N and name */
-LPPROPERTYTABLE WINAPI LockFramePropertyTable(HFRAME hFrame)
-{
-    NM_STUB();
-    return NULL;
-}
 
 /* LockFrameText (nmapi.@): prototype inferred from its @N and name */
 LPVOID WINAPI LockFrameText(HFRAME hFrame)
@@ -144,12 +129,6 @@ VOID __cdecl SetMaxAmountOfProtocols(DWORD nMaxProtocols)
     NM_STUB();
 }
 
-/* UnlockFramePropertyTable (nmapi.@): prototype inferred from its @N and name */
-DWORD WINAPI UnlockFramePropertyTable(HFRAME hFrame)
-{
-    NM_STUB();
-    return NMERR_NOT_SUPPORTED;
-}
 
 /* UnlockFrameText (nmapi.@): prototype inferred from its @N and name */
 DWORD WINAPI UnlockFrameText(HFRAME hFrame)

@@ -122,6 +122,9 @@ static int implemented_failure(const char *name, ULONG_PTR fill, ULONG_PTR *ret)
         /* shim/protoenum.c (EnumProtocols: the engine's table, below) */
         { "GetMaxAmountOfProtocols", 64 }, { "GetProtocolFromProperty", 0 },
         { "GetProtocolFromProtocolID", 0 }, { "GetProtocolDLLName", 0 },
+        /* shim/frametable.c */
+        { "FrameRecognize", NMERR_INVALID_HFRAME }, { "LockFramePropertyTable", 0 },
+        { "UnlockFramePropertyTable", NMERR_INVALID_HFRAME },
     };
     size_t i;
 
