@@ -1,7 +1,11 @@
 /*
  * stubs_engine.c - documented stubs of the protocol, property, filter and handoff
- * exports (nmapi.@): everything the parser engine will serve (docs/design.md §5). (The
- * Parser.lib helpers are real: companions/parserlib and shim/parserlib.c.)
+ * exports (nmapi.@): everything the parser engine will serve (docs/design.md §5). (Real
+ * elsewhere: the Parser.lib helpers, companions/parserlib and shim/parserlib.c; the
+ * protocol enumeration, shim/protoenum.c; a frame's parse, shim/frametable.c.) What is
+ * left has no documented result our engine could give: per-capture protocol state
+ * (Enable/DisableProtocol, QueryProtocolState: every protocol is enabled for every
+ * capture), the filter searches' and frame texts' results, the UI's current filter.
  * Nothing else lives here: each function is deleted from this file when the engine
  * implements it (def/nmapi.def marks these lines "(engine)").
  *
