@@ -6,6 +6,7 @@
 #define NM_HANDOFF_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <windows.h>
 
 /* Called for each entry of a wanted section; nonzero stops the reading (an error). */
@@ -23,5 +24,7 @@ int nm_handoff_load_ini(const char *path, const char *section, char *err, size_t
 /* plugin.c: the folder (with its trailing '\') of the parser whose code runs on this
  * thread; 0, or -1 when none runs. */
 int nm_plugin_current_dir(char *buf, size_t len);
+/* plugin.c: the file name of plug-in id's DLL; NULL for 0 (built in) or an unknown id. */
+const char *nm_plugin_dll_name(uint32_t id);
 
 #endif /* NM_HANDOFF_H */

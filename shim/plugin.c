@@ -556,3 +556,15 @@ LPVOID WINAPI GetCCInstPtr(VOID)
 {
     return cur_plugin ? cur_plugin->ccinst : NULL;
 }
+
+/* The file name (no folder) of plug-in id's DLL (GetProtocolDLLName, shim/protoenum.c);
+ * NULL for 0 (built in) or an unknown id. Stable: a loaded plug-in's slot is never reused. */
+const char *nm_plugin_dll_name(uint32_t id)
+{
+    struct nm_plugin *pl = plugin_of(id);
+    const char *slash;
+
+    if (!pl || !pl->path[0]) return NULL;
+    slash = strrchr(pl->path, '\\');
+    return slash ? slash + 1 : pl->path;
+}

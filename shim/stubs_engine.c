@@ -1,6 +1,11 @@
 /*
- * stubs_engine.c - documented stubs of the protocol, property, filter, handoff and
- * parser-helper exports (nmapi.@): everything the parser engine will serve (docs/design.md §5).
+ * stubs_engine.c - documented stubs of the protocol, property, filter and handoff
+ * exports (nmapi.@): everything the parser engine will serve (docs/design.md §5). (Real
+ * elsewhere: the Parser.lib helpers, companions/parserlib and shim/parserlib.c; the
+ * protocol enumeration, shim/protoenum.c; a frame's parse, shim/frametable.c.) What is
+ * left has no documented result our engine could give: per-capture protocol state
+ * (Enable/DisableProtocol, QueryProtocolState: every protocol is enabled for every
+ * capture), the filter searches' and frame texts' results, the UI's current filter.
  * Nothing else lives here: each function is deleted from this file when the engine
  * implements it (def/nmapi.def marks these lines "(engine)").
  *
@@ -20,89 +25,11 @@
 /* Undeclared in netmon.h (or declared with another convention): inferred prototypes. */
 DWORD WINAPI DisableProtocol(HCAPTURE hCapture, HPROTOCOL hProtocol);
 DWORD WINAPI EnableProtocol(HCAPTURE hCapture, HPROTOCOL hProtocol);
-LPPROTOCOLTABLE WINAPI EnumProtocols(VOID);
 HFRAME WINAPI FilterFindPropertyInstance(HFRAME hFrame, HFILTER hMasterFilter, HCAPTURE hCapture, HFILTER hInstanceFilter, LPPROPERTYINST *lpPropRestartKey, STATUSPROC StatusProc, LPVOID UIInstance, DWORD TimeDelta, WINBOOL FilterForward);
-DWORD WINAPI FrameRecognize(HFRAME hFrame);
-DWORD WINAPI GetMaxAmountOfProtocols(VOID);
-LPSTR WINAPI GetProtocolDLLName(HPROTOCOL hProtocol);
-HPROTOCOL WINAPI GetProtocolFromProperty(HPROPERTY hProperty);
-HPROTOCOL WINAPI GetProtocolFromProtocolID(DWORD ProtocolID);
-LPPROPERTYTABLE WINAPI LockFramePropertyTable(HFRAME hFrame);
 LPVOID WINAPI LockFrameText(HFRAME hFrame);
 DWORD WINAPI QueryProtocolState(HCAPTURE hCapture, HPROTOCOL hProtocol);
 VOID __cdecl SetMaxAmountOfProtocols(DWORD nMaxProtocols);
-DWORD WINAPI UnlockFramePropertyTable(HFRAME hFrame);
 DWORD WINAPI UnlockFrameText(HFRAME hFrame);
-
-/* AddressToString (nmapi.@) */
-LPSTR WINAPI AddressToString(LPSTR string,BYTE *lpAddress)
-{
-    NM_STUB();
-    return NULL;
-}
-
-/* BERGetHeader (nmapi.@) */
-WINBOOL __cdecl BERGetHeader(ULPBYTE pCurrentPointer,ULPBYTE pTag,LPDWORD pHeaderLength,LPDWORD pDataLength,ULPBYTE *ppNext)
-{
-    NM_STUB();
-    return FALSE;
-}
-
-/* BERGetInteger (nmapi.@) */
-WINBOOL __cdecl BERGetInteger(ULPBYTE pCurrentPointer,ULPBYTE *ppValuePointer,LPDWORD pHeaderLength,LPDWORD pDataLength,ULPBYTE *ppNext)
-{
-    NM_STUB();
-    return FALSE;
-}
-
-/* BERGetString (nmapi.@) */
-WINBOOL __cdecl BERGetString(ULPBYTE pCurrentPointer,ULPBYTE *ppValuePointer,LPDWORD pHeaderLength,LPDWORD pDataLength,ULPBYTE *ppNext)
-{
-    NM_STUB();
-    return FALSE;
-}
-
-/* BuildINIPath (nmapi.@) */
-LPSTR __cdecl BuildINIPath(char *FullPath,char *IniFileName)
-{
-    NM_STUB();
-    return NULL;
-}
-
-/* LookupByteSetString (nmapi.@) */
-LPBYTE WINAPI LookupByteSetString(LPSET lpSet,BYTE Value)
-{
-    NM_STUB();
-    return NULL;
-}
-
-/* LookupDwordSetString (nmapi.@) */
-LPBYTE WINAPI LookupDwordSetString(LPSET lpSet,DWORD Value)
-{
-    NM_STUB();
-    return NULL;
-}
-
-/* LookupWordSetString (nmapi.@) */
-LPBYTE WINAPI LookupWordSetString(LPSET lpSet,WORD Value)
-{
-    NM_STUB();
-    return NULL;
-}
-
-/* StringToAddress (nmapi.@) */
-LPBYTE WINAPI StringToAddress(BYTE *lpAddress,LPSTR string)
-{
-    NM_STUB();
-    return NULL;
-}
-
-/* VarLenSmallIntToDword (nmapi.@) */
-LPDWORD WINAPI VarLenSmallIntToDword(LPBYTE pValue,WORD ValueLen,WINBOOL fIsByteswapped,LPDWORD lpDword)
-{
-    NM_STUB();
-    return NULL;
-}
 
 /* DisableParserFilter (nmapi.@) */
 DWORD WINAPI DisableParserFilter(HFILTER hFilter,HPARSER hParser)
@@ -132,12 +59,6 @@ DWORD WINAPI EnableProtocol(HCAPTURE hCapture, HPROTOCOL hProtocol)
     return NMERR_NOT_SUPPORTED;
 }
 
-/* EnumProtocols (nmapi.@): prototype inferred from its @N and name */
-LPPROTOCOLTABLE WINAPI EnumProtocols(VOID)
-{
-    NM_STUB();
-    return NULL;
-}
 
 /* FilterFindFrame (nmapi.@) */
 DWORD WINAPI FilterFindFrame(HFILTER hFilter,HCAPTURE hCapture,DWORD nFrame,STATUSPROC StatusProc,LPVOID UIInstance,DWORD TimeDelta,WINBOOL FilterDirection)
@@ -159,12 +80,6 @@ VOID WINAPI FilterFlushBits(HFILTER hFilter)
     NM_STUB();
 }
 
-/* FrameRecognize (nmapi.@): prototype inferred from its @N and name */
-DWORD WINAPI FrameRecognize(HFRAME hFrame)
-{
-    NM_STUB();
-    return NMERR_NOT_SUPPORTED;
-}
 
 /* GetCurrentFilter (nmapi.@) */
 HFILTER WINAPI GetCurrentFilter(VOID)
@@ -173,33 +88,9 @@ HFILTER WINAPI GetCurrentFilter(VOID)
     return NULL;
 }
 
-/* GetMaxAmountOfProtocols (nmapi.@): prototype inferred from its @N and name */
-DWORD WINAPI GetMaxAmountOfProtocols(VOID)
-{
-    NM_STUB();
-    return 0;
-}
 
-/* GetProtocolDLLName (nmapi.@): prototype inferred from its @N and name */
-LPSTR WINAPI GetProtocolDLLName(HPROTOCOL hProtocol)
-{
-    NM_STUB();
-    return NULL;
-}
 
-/* GetProtocolFromProperty (nmapi.@): prototype inferred from its @N and name */
-HPROTOCOL WINAPI GetProtocolFromProperty(HPROPERTY hProperty)
-{
-    NM_STUB();
-    return NULL;
-}
 
-/* GetProtocolFromProtocolID (nmapi.@): prototype inferred from its @N and name */
-HPROTOCOL WINAPI GetProtocolFromProtocolID(DWORD ProtocolID)
-{
-    NM_STUB();
-    return NULL;
-}
 
 /* IsRawIPXEnabled (nmapi.@) */
 BOOLEAN WINAPI IsRawIPXEnabled(LPSTR secName,LPSTR iniFile,LPSTR CurProtocol)
@@ -208,12 +99,6 @@ BOOLEAN WINAPI IsRawIPXEnabled(LPSTR secName,LPSTR iniFile,LPSTR CurProtocol)
     return FALSE;
 }
 
-/* LockFramePropertyTable (nmapi.@): prototype inferred from its @N and name */
-LPPROPERTYTABLE WINAPI LockFramePropertyTable(HFRAME hFrame)
-{
-    NM_STUB();
-    return NULL;
-}
 
 /* LockFrameText (nmapi.@): prototype inferred from its @N and name */
 LPVOID WINAPI LockFrameText(HFRAME hFrame)
@@ -248,12 +133,6 @@ VOID __cdecl SetMaxAmountOfProtocols(DWORD nMaxProtocols)
     NM_STUB();
 }
 
-/* UnlockFramePropertyTable (nmapi.@): prototype inferred from its @N and name */
-DWORD WINAPI UnlockFramePropertyTable(HFRAME hFrame)
-{
-    NM_STUB();
-    return NMERR_NOT_SUPPORTED;
-}
 
 /* UnlockFrameText (nmapi.@): prototype inferred from its @N and name */
 DWORD WINAPI UnlockFrameText(HFRAME hFrame)

@@ -119,12 +119,19 @@ static int implemented_failure(const char *name, ULONG_PTR fill, ULONG_PTR *ret)
         { "GetPropertyInfo", 0 }, { "GetProtocolFromName", 0 }, { "GetProtocolFromTable", 0 },
         { "GetProtocolInfo", 0 }, { "GetProtocolStartOffset", (DWORD)-1 },
         { "GetProtocolStartOffsetHandle", (DWORD)-1 },
+        /* shim/protoenum.c (EnumProtocols: the engine's table, below) */
+        { "GetMaxAmountOfProtocols", 64 }, { "GetProtocolFromProperty", 0 },
+        { "GetProtocolFromProtocolID", 0 }, { "GetProtocolDLLName", 0 },
+        /* shim/frametable.c */
+        { "FrameRecognize", NMERR_INVALID_HFRAME }, { "LockFramePropertyTable", 0 },
+        { "UnlockFramePropertyTable", NMERR_INVALID_HFRAME },
     };
     size_t i;
 
     if (!strcmp(name, "BHSetLastError")) { *ret = fill; return 1; }
     /* NULL is the engine's own table; a handle that is not a capture gets NULL */
     if (!strcmp(name, "GetEnabledProtocols")) { *ret = 0; return fill != 0; }
+    if (!strcmp(name, "EnumProtocols")) return 0;                 /* the table, always */
     if (!strcmp(name, "AddressTypeToMacType")) { *ret = fill ? MAC_TYPE_UNKNOWN : MAC_TYPE_ETHERNET; return 1; }
     if (!strcmp(name, "CompareRawAddresses")) { *ret = fill ? (DWORD)-1 : 0; return 1; }
     for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)

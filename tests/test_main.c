@@ -14,7 +14,7 @@
 #define SUITES(X) X(exports) X(blocks) X(instance) X(memory) X(guard) X(expert) \
                   X(capture) X(frames) X(events) X(compat) \
                   X(framefuncs) X(snmp) X(misc) X(engine) X(filter) X(proptext) X(parserdll) \
-                  X(watchdog)
+                  X(watchdog) X(protoenum) X(frametable)
 #define DECLARE(name) extern const struct nm_suite suite_##name;
 SUITES(DECLARE)
 #define ENTRY(name) &suite_##name,

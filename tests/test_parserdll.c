@@ -7,14 +7,18 @@
  *    value of the inventory (stubs) or of the table below; on i686 each stdcall export pops
  *    exactly its @N bytes and a cdecl one none (nm_call_measure, test_compat.c);
  *  - the real functions against their expected results, bounds and bad input;
- *  - dprintf: a %n in the format never runs, bad formats are traced as data.
+ *  - dprintf: a %n in the format never runs, bad formats are traced as data;
+ *  - nmapi.dll's ten Parser.lib exports (nine built from the same sources): the same
+ *    checks through nmapi.dll's own exports, BuildINIPath's rule.
  */
 #include <stdlib.h>
 #include <string.h>
 #include "test_util.h"
 #include "companions/parserimports.h"
+#include "inipath.h"
 
-static HMODULE parser, bhsupp;
+static HMODULE parser, bhsupp, nmapi;
+static HMODULE cur;        /* set: fn() resolves only there (nmapi.dll's own exports) */
 
 static int init(void)
 {
@@ -26,6 +30,8 @@ static int init(void)
     SetEnvironmentVariableA("NMAPI_TRACE", "1");
     bhsupp = LoadLibraryA(nm_test_path("bhsupp.dll"));
     SetEnvironmentVariableA("NMAPI_TRACE", had && had < sizeof(old) ? old : NULL);
+    if (nm_load_nmapi()) return -1;
+    nmapi = nm.dll;
     return parser && bhsupp ? 0 : -1;
 }
 
@@ -38,9 +44,9 @@ static int cleanup(void)
 
 static FARPROC fn(const char *name)
 {
-    FARPROC p = GetProcAddress(parser, name);
-    if (!p) p = GetProcAddress(bhsupp, name);
-    CHECK_MSG(p != NULL, "%s does not resolve", name);
+    FARPROC p = GetProcAddress(cur ? cur : parser, name);
+    if (!p && !cur) p = GetProcAddress(bhsupp, name);
+    CHECK_MSG(p != NULL, "%s does not resolve%s", name, cur ? " in nmapi.dll" : "");
     return p;
 }
 #define FN(type, name) ((type)(void *)fn(#name))
@@ -89,14 +95,22 @@ static FILE *open_source(const char *rel)
     return fopen(path, "r");
 }
 
-static void load_inventory(const char *dll)
+/* The export lines of def/<dll>.def; section: only those after the "; ==" heading holding
+ * it, up to the next heading. */
+static void load_inventory(const char *dll, const char *section)
 {
     char rel[64], line[256], *at, *name;
+    int in = !section;
     FILE *f;
 
     snprintf(rel, sizeof(rel), "def/%s.def", dll);
     if (!(f = open_source(rel))) { CHECK_MSG(0, "cannot read %s", rel); return; }
     while (fgets(line, sizeof(line), f) && ninv < (int)(sizeof(invs) / sizeof(invs[0]))) {
+        if (section && !strncmp(line, "; ==", 4)) {
+            if (in) break;
+            in = strstr(line, section) != NULL;
+        }
+        if (!in) continue;
         if (strncmp(line, "    ", 4) || line[4] == ' ' || line[4] == ';') continue;
         invs[ninv].stub = strstr(line, "; stub:") != NULL;
         name = line + 4;
@@ -140,14 +154,15 @@ static int expected(const char *name, ULONG_PTR fill, ULONG_PTR *want)
     return 1;
 }
 
-static void call_all(ULONG_PTR fill, const char *what)
+static void call_all(ULONG_PTR fill, const char *what, int min_checked)
 {
     DWORD popped;
     ULONG_PTR got, want;
     int i, checked = 0;
 
     for (i = 0; i < ninv; i++) {
-        FARPROC f = GetProcAddress(!strcmp(invs[i].dll, "parser") ? parser : bhsupp, invs[i].name);
+        FARPROC f = GetProcAddress(!strcmp(invs[i].dll, "parser") ? parser :
+                                   !strcmp(invs[i].dll, "nmapi") ? nmapi : bhsupp, invs[i].name);
         CHECK_MSG(f != NULL, "%s.dll does not export %s", invs[i].dll, invs[i].name);
         if (!f) continue;
         got = call_export(f, invs[i].bytes, fill, &popped);
@@ -168,7 +183,7 @@ static void call_all(ULONG_PTR fill, const char *what)
             checked++;
         }
     }
-    CHECK_MSG(checked >= 30, "%s: only %d results checked", what, checked);
+    CHECK_MSG(checked >= min_checked, "%s: only %d results checked", what, checked);
 }
 
 static void test_parserdll_every_export_null_random(void)
@@ -177,14 +192,14 @@ static void test_parserdll_every_export_null_random(void)
     int k;
 
     ninv = 0;
-    load_inventory("parser");
-    load_inventory("bhsupp");
+    load_inventory("parser", NULL);
+    load_inventory("bhsupp", NULL);
     CHECK_EQ_U(ninv, PARSER_NIMPORTS);
-    call_all(0, "all NULL");
+    call_all(0, "all NULL", 30);
     for (k = 0; k < 4; k++) {
         /* random values that are no readable address: odd, in the low 2 GiB's top half */
         seed = seed * 1103515245u + 12345u;
-        call_all((ULONG_PTR)(0x70000001u | (seed & 0x0ffffff1u)), "random");
+        call_all((ULONG_PTR)(0x70000001u | (seed & 0x0ffffff1u)), "random", 30);
     }
 }
 
@@ -192,7 +207,7 @@ static void test_parserdll_every_export_null_random(void)
 static LABELED_WORD opcodes[] = { { 1, (LPSTR)"Premiere" }, { 2, (LPSTR)"Secondary" } };
 static SET opcode_set = { 2, { opcodes } };
 
-static void test_parserdll_lookup_sets(void)
+static void check_lookup_sets(void)
 {
     LPBYTE (WINAPI *word)(LPSET, WORD) = FN(LPBYTE (WINAPI *)(LPSET, WORD), LookupWordSetString);
     LPBYTE (WINAPI *byte)(LPSET, BYTE) = FN(LPBYTE (WINAPI *)(LPSET, BYTE), LookupByteSetString);
@@ -211,6 +226,12 @@ static void test_parserdll_lookup_sets(void)
     CHECK_EQ_PTR(word(NULL, 1), NULL);
     CHECK_EQ_PTR(word(&bad, 1), NULL);          /* unreadable table */
     CHECK_EQ_PTR(word(&huge, 1), NULL);         /* nEntries past any real set */
+}
+
+static void test_parserdll_lookup_sets(void)
+{
+    cur = NULL;
+    check_lookup_sets();
 }
 
 static PROPERTYINST make_inst(PROPERTYINFO *info, void *data, WORD len, char *text)
@@ -307,13 +328,42 @@ static void test_parserdll_formatters(void)
     CHECK_STR(text, "Opcode = (unreadable data)");
 }
 
-static void test_parserdll_strings(void)
+/* AddressToString, StringToAddress, VarLenSmallIntToDword: parser.dll's or nmapi.dll's. */
+static void check_address_varlen(void)
 {
     char s[64];
     BYTE mac[6] = { 0x00, 0x20, 0xaf, 0x12, 0x34, 0x56 }, back[6];
     DWORD v = 0xdeadbeef;
     BYTE be[3] = { 0x01, 0x02, 0x03 };
 
+    if (!fn("AddressToString")) return;
+    CHECK_EQ_PTR(FN(LPSTR (WINAPI *)(LPSTR, BYTE *), AddressToString)(s, mac), s);
+    CHECK_STR(s, "0020AF123456");
+    memset(back, 0, sizeof(back));
+    CHECK_EQ_PTR(FN(LPBYTE (WINAPI *)(BYTE *, LPSTR), StringToAddress)(back, (LPSTR)"00-20-af-12-34-56"), back);
+    CHECK(!memcmp(back, mac, 6));
+    CHECK_EQ_PTR(FN(LPBYTE (WINAPI *)(BYTE *, LPSTR), StringToAddress)(back, (LPSTR)"0020AF12345"), NULL);
+    CHECK_EQ_PTR(FN(LPBYTE (WINAPI *)(BYTE *, LPSTR), StringToAddress)(back, (LPSTR)"0020AF123456zz"), NULL);
+    CHECK_EQ_PTR(FN(LPSTR (WINAPI *)(LPSTR, BYTE *), AddressToString)(s, NULL), NULL);
+    CHECK_EQ_PTR(FN(LPSTR (WINAPI *)(LPSTR, BYTE *), AddressToString)((LPSTR)(ULONG_PTR)0x10, mac), NULL);
+    CHECK_EQ_PTR(FN(LPBYTE (WINAPI *)(BYTE *, LPSTR), StringToAddress)(NULL, (LPSTR)"0020AF123456"), NULL);
+    CHECK_EQ_PTR(FN(LPBYTE (WINAPI *)(BYTE *, LPSTR), StringToAddress)(back, (LPSTR)(ULONG_PTR)0x10), NULL);
+    CHECK_EQ_PTR(FN(LPDWORD (WINAPI *)(LPBYTE, WORD, WINBOOL, LPDWORD), VarLenSmallIntToDword)(be, 3, TRUE, &v), &v);
+    CHECK_EQ_U(v, 0x010203);
+    CHECK_EQ_PTR(FN(LPDWORD (WINAPI *)(LPBYTE, WORD, WINBOOL, LPDWORD), VarLenSmallIntToDword)(be, 3, FALSE, &v), &v);
+    CHECK_EQ_U(v, 0x030201);
+    CHECK_EQ_PTR(FN(LPDWORD (WINAPI *)(LPBYTE, WORD, WINBOOL, LPDWORD), VarLenSmallIntToDword)(be, 9, FALSE, &v), NULL);
+    CHECK_EQ_PTR(FN(LPDWORD (WINAPI *)(LPBYTE, WORD, WINBOOL, LPDWORD), VarLenSmallIntToDword)(be, 0, FALSE, &v), NULL);
+    CHECK_EQ_PTR(FN(LPDWORD (WINAPI *)(LPBYTE, WORD, WINBOOL, LPDWORD), VarLenSmallIntToDword)(be, 3, FALSE, NULL), NULL);
+}
+
+static void test_parserdll_strings(void)
+{
+    char s[64];
+    BYTE mac[6] = { 0x00, 0x20, 0xaf, 0x12, 0x34, 0x56 };
+
+    cur = NULL;
+    check_address_varlen();
     if (!fn("ByteToBinary")) return;
     CHECK_EQ_U(FN(DWORD (WINAPI *)(LPSTR, DWORD), ByteToBinary)(s, 0x18), 8);
     CHECK_STR(s, "00011000");
@@ -322,22 +372,10 @@ static void test_parserdll_strings(void)
     CHECK_EQ_U(FN(DWORD (WINAPIV *)(LPSTR, DWORD, DWORD), FormatByteFlags)(s, 0x0a, 0x0b), 8);
     CHECK_STR(s, "....1.10");
     CHECK_EQ_U(FN(DWORD (WINAPI *)(LPSTR, DWORD), ByteToBinary)(NULL, 1), 0);
-    CHECK_EQ_PTR(FN(LPSTR (WINAPI *)(LPSTR, BYTE *), AddressToString)(s, mac), s);
-    CHECK_STR(s, "0020AF123456");
-    memset(back, 0, sizeof(back));
-    CHECK_EQ_PTR(FN(LPBYTE (WINAPI *)(BYTE *, LPSTR), StringToAddress)(back, (LPSTR)"00-20-af-12-34-56"), back);
-    CHECK(!memcmp(back, mac, 6));
-    CHECK_EQ_PTR(FN(LPBYTE (WINAPI *)(BYTE *, LPSTR), StringToAddress)(back, (LPSTR)"0020AF12345"), NULL);
-    CHECK_EQ_PTR(FN(LPBYTE (WINAPI *)(BYTE *, LPSTR), StringToAddress)(back, (LPSTR)"0020AF123456zz"), NULL);
     FN(void (WINAPI *)(UCHAR *, UCHAR *, int, WINBOOL), CanonHex)((UCHAR *)s, mac, 3, TRUE);
     CHECK_STR(s, "0x0020AF");
     FN(VOID (WINAPI *)(LPSTR, LPSTR, DWORD), CanonicalizeHexString)((LPSTR)"0x1a-2B 3c", s, 5);
     CHECK_STR(s, "1A2B");                       /* 5 bytes: 4 digits and the NUL */
-    CHECK_EQ_PTR(FN(LPDWORD (WINAPI *)(LPBYTE, WORD, WINBOOL, LPDWORD), VarLenSmallIntToDword)(be, 3, TRUE, &v), &v);
-    CHECK_EQ_U(v, 0x010203);
-    CHECK_EQ_PTR(FN(LPDWORD (WINAPI *)(LPBYTE, WORD, WINBOOL, LPDWORD), VarLenSmallIntToDword)(be, 3, FALSE, &v), &v);
-    CHECK_EQ_U(v, 0x030201);
-    CHECK_EQ_PTR(FN(LPDWORD (WINAPI *)(LPBYTE, WORD, WINBOOL, LPDWORD), VarLenSmallIntToDword)(be, 9, FALSE, &v), NULL);
     CHECK_EQ_PTR(FN(UCHAR *(WINAPIV *)(WORD, UCHAR *), itoa1)(65535, (UCHAR *)s), (UCHAR *)s + 5);
     CHECK_STR(s, "65535");
     CHECK_EQ_PTR(FN(UCHAR *(WINAPIV *)(UCHAR *, UCHAR *), strcpy1)((UCHAR *)s, (UCHAR *)"abc"), (UCHAR *)s + 3);
@@ -349,7 +387,7 @@ static void test_parserdll_strings(void)
     }
 }
 
-static void test_parserdll_ber(void)
+static void check_ber(void)
 {
     BOOL (__cdecl *integer)(ULPBYTE, ULPBYTE *, LPDWORD, LPDWORD, ULPBYTE *) =
         FN(BOOL (__cdecl *)(ULPBYTE, ULPBYTE *, LPDWORD, LPDWORD, ULPBYTE *), BERGetInteger);
@@ -384,6 +422,12 @@ static void test_parserdll_ber(void)
         CHECK(!header(indefinite, &tag, &hl, &dl, &next));
         CHECK(!string(toolong, &val, &hl, &dl, &next));
     }
+}
+
+static void test_parserdll_ber(void)
+{
+    cur = NULL;
+    check_ber();
 }
 
 static void test_parserdll_mac_helpers(void)
@@ -443,6 +487,81 @@ static void test_parserdll_dprintf(void)
     CHECK_EQ_U(GetLastError(), 777);                       /* tracing keeps the caller's error */
 }
 
+/* ---- nmapi.dll's Parser.lib functions (docs/nmapi-exports.md §5.2) ------------------
+ * The docs place ten in Nmapi.dll. Nine are built from parser.dll's sources
+ * (companions/parserlib): nmapi.dll's own exports (not parser.dll's reached by a forward),
+ * with the same inventory lines (names, @N), the same results and the same bad-input
+ * answers, called with NULL and random arguments (i686: the bytes each pops). The tenth,
+ * BuildINIPath, is nmapi.dll's own: outside a parser's entry point it has no folder, so
+ * NULL here; its rule (inipath.c) is checked white-box. */
+static void test_parserdll_nmapi_parser_lib(void)
+{
+    LPSTR (__cdecl *build)(char *, char *);
+    char full[MAX_PATH], name64[NM_INIPATH_MAX_NAME + 1];
+    unsigned seed = 7;
+    int i, j, k, n;
+
+    ninv = 0;
+    load_inventory("nmapi", "Library \"Parser.lib\"");
+    CHECK_EQ_U(ninv, 10);
+    n = ninv;
+    load_inventory("parser", NULL);
+    for (i = 0; i < n; i++) {
+        FARPROC mine = GetProcAddress(nmapi, invs[i].name), theirs = GetProcAddress(parser, invs[i].name);
+        int found = 0;
+        CHECK_MSG(!invs[i].stub, "nmapi.dll's %s is still a stub", invs[i].name);
+        CHECK_MSG(mine && mine != theirs, "%s: nmapi.dll's export %p, parser.dll's %p", invs[i].name,
+                  (void *)mine, (void *)theirs);
+        for (j = n; j < ninv; j++) {
+            if (strcmp(invs[j].name, invs[i].name)) continue;
+            found = 1;
+            CHECK_MSG(invs[j].bytes == invs[i].bytes, "%s: @%d in nmapi.def, @%d in parser.def",
+                      invs[i].name, invs[i].bytes, invs[j].bytes);
+        }
+        CHECK_MSG(found, "%s is not in def/parser.def", invs[i].name);
+    }
+    ninv = n;
+    call_all(0, "nmapi.dll, all NULL", 10);
+    for (k = 0; k < 4; k++) {
+        seed = seed * 1103515245u + 12345u;
+        call_all((ULONG_PTR)(0x70000001u | (seed & 0x0ffffff1u)), "nmapi.dll, random", 10);
+    }
+
+    cur = nmapi;                 /* the same checks as parser.dll's, through nmapi.dll */
+    check_lookup_sets();
+    check_address_varlen();
+    check_ber();
+    build = FN(LPSTR (__cdecl *)(char *, char *), BuildINIPath);
+    cur = NULL;
+    if (build) {
+        memset(full, 'x', sizeof(full));
+        CHECK_EQ_PTR(build(full, (char *)"TCP"), NULL);        /* no parser is calling */
+        CHECK_EQ_U((BYTE)full[0], 'x');                        /* FullPath untouched */
+        CHECK_EQ_PTR(build(full, NULL), NULL);
+        CHECK_EQ_PTR(build(NULL, (char *)"TCP"), NULL);
+        CHECK_EQ_PTR(build(full, (char *)(ULONG_PTR)0x10), NULL);
+    }
+
+    CHECK_EQ_U(nm_inipath_build("C:\\p\\", "XNS", full, sizeof(full)), 0);
+    CHECK_STR(full, "C:\\p\\XNS.ini");
+    CHECK_EQ_U(nm_inipath_build("C:\\p\\", "Tcp.INI", full, sizeof(full)), 0);   /* not twice */
+    CHECK_STR(full, "C:\\p\\Tcp.INI");
+    CHECK_EQ_U(nm_inipath_build("C:\\p\\", "XNS", full, 13), 0);                   /* exactly */
+    strcpy(full, "keep");
+    CHECK(nm_inipath_build("C:\\p\\", "XNS", full, 12) == -1);      /* one short */
+    CHECK_STR(full, "keep");
+    CHECK(nm_inipath_build("C:\\p\\", "", full, sizeof(full)) == -1);
+    CHECK(nm_inipath_build("C:\\p\\", "a\\b", full, sizeof(full)) == -1);
+    CHECK(nm_inipath_build("C:\\p\\", "..\\x", full, sizeof(full)) == -1);
+    CHECK(nm_inipath_build("C:\\p\\", "c:x", full, sizeof(full)) == -1);
+    CHECK(nm_inipath_build("C:\\p", "XNS", full, sizeof(full)) == -1);  /* no folder */
+    memset(name64, 'a', sizeof(name64) - 1);
+    name64[sizeof(name64) - 1] = 0;
+    CHECK(nm_inipath_build("C:\\p\\", name64, full, sizeof(full)) == -1);
+    name64[sizeof(name64) - 2] = 0;                              /* 63 characters: fine */
+    CHECK_EQ_U(nm_inipath_build("C:\\p\\", name64, full, sizeof(full)), 0);
+}
+
 static const struct nm_test tests[] = {
     NM_TEST(test_parserdll_imports_all_70),
     NM_TEST(test_parserdll_every_export_null_random),
@@ -452,6 +571,7 @@ static const struct nm_test tests[] = {
     NM_TEST(test_parserdll_ber),
     NM_TEST(test_parserdll_mac_helpers),
     NM_TEST(test_parserdll_dprintf),
+    NM_TEST(test_parserdll_nmapi_parser_lib),
     NM_TEST_END
 };
 const struct nm_suite suite_parserdll = { "parserdll", init, cleanup, tests };

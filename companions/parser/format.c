@@ -29,7 +29,7 @@ static __thread char tls_text[TLS_TEXT];
 
 static int checked_copy(void *dst, const void *src, size_t n)
 {
-    if (!pd_readable(src, n)) return -1;
+    if (!nm_plib_readable(src, n)) return -1;
     memcpy(dst, src, n);
     return 0;
 }
@@ -40,7 +40,7 @@ static size_t checked_strnlen(const char *s, size_t max)
 
     while (n < max) {
         /* one page check per page crossed (the first byte, then every 4 KiB boundary) */
-        if ((n == 0 || (((uintptr_t)(s + n)) & 0xfff) == 0) && !pd_readable(s + n, 1)) return (size_t)-1;
+        if ((n == 0 || (((uintptr_t)(s + n)) & 0xfff) == 0) && !nm_plib_readable(s + n, 1)) return (size_t)-1;
         if (!s[n]) break;
         n++;
     }
@@ -59,7 +59,7 @@ static char *format_inst(LPPROPERTYINST inst, int style, int width, int base, in
     size_t cap, len;
     char *dst;
 
-    if (!pd_readable(inst, sizeof(*inst)) || !pd_readable(inst->lpPropertyInfo, sizeof(info))) {
+    if (!nm_plib_readable(inst, sizeof(*inst)) || !nm_plib_readable(inst->lpPropertyInfo, sizeof(info))) {
         PD_WARN("(%p): no readable instance / PROPERTYINFO\n", (void *)inst);
         return NULL;
     }
@@ -70,10 +70,10 @@ static char *format_inst(LPPROPERTYINST inst, int style, int width, int base, in
     len = nm_fmt_instance(&checked_io, &pi, &info, &req, text, cap);
     dst = pi.szPropertyText;
     if (!dst) {
-        if (!pd_writable(&inst->szPropertyText, sizeof(dst))) return NULL;
+        if (!nm_plib_writable(&inst->szPropertyText, sizeof(dst))) return NULL;
         inst->szPropertyText = dst = tls_text;
     }
-    if (!pd_writable(dst, len + 1)) {
+    if (!nm_plib_writable(dst, len + 1)) {
         PD_WARN("(%p): szPropertyText %p not writable\n", (void *)inst, (void *)dst);
         return NULL;
     }
@@ -139,7 +139,7 @@ UCHAR *WINAPIV prop_name_equals(LPPROPERTYINST prop)
 
     if (!end) return NULL;
     cap = nm_fmt_capacity(prop->lpPropertyInfo);
-    if ((size_t)(end - prop->szPropertyText) + 4 > cap || !pd_writable(end, 4)) return (UCHAR *)end;
+    if ((size_t)(end - prop->szPropertyText) + 4 > cap || !nm_plib_writable(end, 4)) return (UCHAR *)end;
     memcpy(end, eq, 4);
     return (UCHAR *)end + 3;
 }
@@ -149,10 +149,10 @@ UCHAR *WINAPIV property_name(LPPROPERTYINST prop, UCHAR *string)
 {
     size_t n;
 
-    if (!pd_readable(prop, sizeof(*prop)) || !pd_readable(prop->lpPropertyInfo, sizeof(PROPERTYINFO)))
+    if (!nm_plib_readable(prop, sizeof(*prop)) || !nm_plib_readable(prop->lpPropertyInfo, sizeof(PROPERTYINFO)))
         return NULL;
     n = checked_strnlen(prop->lpPropertyInfo->Label, NM_FMT_MAX_LABEL - 1);
-    if (n == (size_t)-1 || !pd_writable(string, n + 1)) return NULL;
+    if (n == (size_t)-1 || !nm_plib_writable(string, n + 1)) return NULL;
     memcpy(string, prop->lpPropertyInfo->Label, n);
     string[n] = 0;
     return string + n;
@@ -161,7 +161,7 @@ UCHAR *WINAPIV property_name(LPPROPERTYINST prop, UCHAR *string)
 /* ---- flag pictures and binary strings ---- */
 static DWORD bits(LPSTR out, DWORD value, DWORD mask, int n)
 {
-    if (!pd_writable(out, (size_t)n + 1)) { PD_WARN("(%p): not writable\n", (void *)out); return 0; }
+    if (!nm_plib_writable(out, (size_t)n + 1)) { PD_WARN("(%p): not writable\n", (void *)out); return 0; }
     return (DWORD)nm_fmt_bits(out, (size_t)n + 1, value, mask, n);
 }
 
@@ -202,7 +202,7 @@ static char *systime(const SYSTEMTIME *t, char *out)
     SYSTEMTIME v;
     size_t n;
 
-    if (!pd_readable(t, sizeof(v)) || !pd_writable(out, 24)) { PD_WARN("(%p, %p): bad pointer\n", (const void *)t, (void *)out); return NULL; }
+    if (!nm_plib_readable(t, sizeof(v)) || !nm_plib_writable(out, 24)) { PD_WARN("(%p, %p): bad pointer\n", (const void *)t, (void *)out); return NULL; }
     v = *t;
     n = nm_fmt_systime(out, 24, &v);
     return out + n;

@@ -40,7 +40,7 @@ static LABELED_WORD descriptions[] = {
     { 0x88F7, (LPSTR)"PTP: Precision Time Protocol" },
 };
 
-static const BYTE *header(LPVOID mac, DWORD n) { return pd_readable(mac, n) ? mac : NULL; }
+static const BYTE *header(LPVOID mac, DWORD n) { return nm_plib_readable(mac, n) ? mac : NULL; }
 
 /* GetMacHeaderLength (parser.@) */
 DWORD WINAPI GetMacHeaderLength(LPVOID MacHeader, DWORD MacType)
@@ -124,7 +124,7 @@ DWORD WINAPI GetLLCHeaderLength(LPLLC Frame)
  * TableSize is writable. */
 LPLABELED_WORD WINAPI GetProtocolDescriptionTable(LPDWORD TableSize)
 {
-    if (TableSize && pd_writable(TableSize, sizeof(*TableSize)))
+    if (TableSize && nm_plib_writable(TableSize, sizeof(*TableSize)))
         *TableSize = sizeof(descriptions) / sizeof(descriptions[0]);
     return descriptions;
 }

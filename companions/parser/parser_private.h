@@ -54,9 +54,8 @@ void pd_trace_print(const char *kind, const char *func, const char *fmt, ...)
 #define PD_STUB() do { static LONG said; if (pd_trace_level >= 1 && !InterlockedExchange(&said, 1)) \
     pd_trace_print("fixme", __func__, "stub: not implemented by nmshim\n"); } while (0)
 
-/* Readable bytes: a parser hands us pointers into frames and its own tables; a NULL or an
- * unreadable one gets the documented failure value instead of a fault. */
-int pd_readable(const void *p, size_t n);
-int pd_writable(void *p, size_t n);
+/* Pointer checks (nm_plib_readable, nm_plib_writable), the hex helpers and the functions
+ * nmapi.dll exports too: companions/parserlib. */
+#include "parserlib.h"
 
 #endif /* NM_PARSER_PRIVATE_H */

@@ -1,5 +1,6 @@
 /*
- * trace.c - parser.dll's tracing and pointer checks. Tracing is switched by NMAPI_TRACE as
+ * trace.c - parser.dll's tracing, and that of the shared Parser.lib functions
+ * (nm_plib_warn, companions/parserlib). Tracing is switched by NMAPI_TRACE as
  * nmapi.dll's is (shim/trace.c: 1 = everything, warn = warnings and fixmes) and goes to the
  * same stream (stderr) in the same line format, "parser:<kind>:<tid>:<function> ...", so a
  * run's trace reads as one. Kept apart from nmapi.dll so that parser.dll needs nothing from
@@ -37,36 +38,17 @@ void pd_trace_print(const char *kind, const char *func, const char *fmt, ...)
     SetLastError(last);
 }
 
-/* Every page of [p, p+n) committed with the wanted access (VirtualQuery: no exception is
- * raised, so this works under any fault guard). n == 0 asks only p != NULL. */
-static int accessible(const void *p, size_t n, DWORD want)
+/* The shared Parser.lib functions' warnings (parserlib.h), as PD_WARN's. */
+void nm_plib_warn(const char *func, const char *fmt, ...)
 {
-    const char *cur = p, *end;
-    MEMORY_BASIC_INFORMATION mbi;
+    char text[400];
+    va_list ap;
 
-    if (!p) return 0;
-    if (!n) return 1;
-    end = cur + n;
-    if (end < cur) return 0;
-    while (cur < end) {
-        if (!VirtualQuery(cur, &mbi, sizeof(mbi)) || mbi.State != MEM_COMMIT ||
-            (mbi.Protect & (PAGE_GUARD | PAGE_NOACCESS)) || !(mbi.Protect & want))
-            return 0;
-        cur = (const char *)mbi.BaseAddress + mbi.RegionSize;
-    }
-    return 1;
-}
-
-int pd_readable(const void *p, size_t n)
-{
-    return accessible(p, n, PAGE_READONLY | PAGE_READWRITE | PAGE_WRITECOPY | PAGE_EXECUTE_READ |
-                            PAGE_EXECUTE_READWRITE | PAGE_EXECUTE_WRITECOPY);
-}
-
-int pd_writable(void *p, size_t n)
-{
-    return accessible(p, n, PAGE_READWRITE | PAGE_WRITECOPY | PAGE_EXECUTE_READWRITE |
-                            PAGE_EXECUTE_WRITECOPY);
+    if (pd_trace_level < 1) return;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    pd_trace_print("warn", func, "%s", text);
 }
 
 BOOL WINAPI DllMain(HINSTANCE inst, DWORD reason, LPVOID reserved);
