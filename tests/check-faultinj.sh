@@ -19,25 +19,6 @@ nm_check_experts t_alloc_unchecked.dll t_alloc_checked.dll t_stop_frames.dll t_d
 nm_check_sample
 nm_check_wine
 
-
-# jcheck NAME FILE PYTHON: loads FILE as JSON and runs PYTHON with d (the report) and E
-# (experts by dll base name, lower case) bound.
-jcheck() {
-    local name=$1 file=$2 code=$3
-    checks=$((checks + 1))
-    python3 - "$file" "$code" >"$tmp/$name.py" 2>&1 <<'EOF' || { fail "$name: $(cat "$tmp/$name.py")"; return 1; }
-import json, sys, ntpath
-try:
-    d = json.load(open(sys.argv[1], encoding="ascii"))
-    E = {ntpath.basename(e["dll"]).lower(): e for e in d["experts"]}
-    exec(sys.argv[2])
-except AssertionError as ex:
-    sys.exit(str(ex))
-except Exception as ex:
-    sys.exit("%s: %r" % (type(ex).__name__, ex))
-EOF
-}
-
 # has NAME FILE PATTERN / hasnt NAME FILE PATTERN: grep -E on a file.
 has() {
     checks=$((checks + 1))

@@ -42,7 +42,6 @@ command -v chromium >/dev/null || no_browser "chromium not found (apt-get instal
 command -v timeout >/dev/null || no_browser "timeout (coreutils) not found"
 nm_check_wine
 
-
 # pycheck NAME ARGS...: tests/check-html.py ARGS, its findings printed on failure.
 pycheck() {
     local name=$1

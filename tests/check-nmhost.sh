@@ -16,7 +16,6 @@ nm_check_sample
 
 nm_check_wine
 
-
 # jcheck NAME FILE PYTHON: loads FILE as JSON, validates the documented shape, then runs
 # PYTHON with d (the report) and E (experts by dll base name, lower case) bound.
 jcheck() {
